@@ -1,0 +1,3 @@
+from openimapi.cli import main
+
+main()

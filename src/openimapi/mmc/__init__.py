@@ -1,0 +1,11 @@
+"""The sans-I/O SCSI/MMC codec: CDB builders and parsers, answer builders and parsers,
+sense decoding. Nothing in this package opens a file, starts a thread or reads a clock.
+
+Modules are named after the standard they implement: :mod:`.spc` (SPC-4 primary commands
+and mode pages), :mod:`.mmc` (MMC-6 commands), :mod:`.features` (GET CONFIGURATION profiles
+and features as tables), :mod:`.sense` (sense data and the sense-to-HRESULT table).
+"""
+
+from openimapi.mmc.command import DEFAULT_TIMEOUT, Command, Completion, Direction, ScsiStatus
+
+__all__ = ["DEFAULT_TIMEOUT", "Command", "Completion", "Direction", "ScsiStatus"]
