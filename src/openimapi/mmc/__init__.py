@@ -7,5 +7,45 @@ and features as tables), :mod:`.sense` (sense data and the sense-to-HRESULT tabl
 """
 
 from openimapi.mmc.command import DEFAULT_TIMEOUT, Command, Completion, Direction, ScsiStatus
+from openimapi.mmc.read import Read10, Read12
+from openimapi.mmc.write import (
+    BLOCK_SIZE_AUDIO,
+    BLOCK_SIZE_DATA,
+    BLOCK_SIZE_RAW_SUBCHANNEL,
+    Blank,
+    BlankingType,
+    CloseFunction,
+    CloseTrackSession,
+    FormatDescriptor,
+    FormatParameters,
+    FormatType,
+    FormatUnit,
+    ReserveTrack,
+    SynchronizeCache,
+    Verify10,
+    Write10,
+    Write12,
+)
 
 __all__ = ["DEFAULT_TIMEOUT", "Command", "Completion", "Direction", "ScsiStatus"]
+# recording and reading commands (mmc.write, mmc.read)
+__all__ += [
+    "BLOCK_SIZE_AUDIO",
+    "BLOCK_SIZE_DATA",
+    "BLOCK_SIZE_RAW_SUBCHANNEL",
+    "Blank",
+    "BlankingType",
+    "CloseFunction",
+    "CloseTrackSession",
+    "FormatDescriptor",
+    "FormatParameters",
+    "FormatType",
+    "FormatUnit",
+    "Read10",
+    "Read12",
+    "ReserveTrack",
+    "SynchronizeCache",
+    "Verify10",
+    "Write10",
+    "Write12",
+]
