@@ -175,7 +175,7 @@ def _packs_for(ptype: int, block: CdTextBlock, seq: int) -> list[bytes]:
     width = 2 if block.double_byte else 1
     stream = bytearray()
     owners: list[tuple[int, int]] = []  # per byte: (track number, character index)
-    tracks = [0] + list(range(block.first_track, block.last_track + 1)) if ptype in PER_TRACK else [0]
+    tracks = [0, *range(block.first_track, block.last_track + 1)] if ptype in PER_TRACK else [0]
     for track, s in zip(tracks, strings, strict=False):
         if ptype == 0x87:
             owners.extend((track, 0) for _ in range(2))
@@ -184,7 +184,7 @@ def _packs_for(ptype: int, block: CdTextBlock, seq: int) -> list[bytes]:
         item = s + term
         owners.extend((track, i // width) for i in range(len(item)))
         stream += item
-    packs = []
+    packs: list[bytes] = []
     for start in range(0, len(stream), 12):
         chunk = bytes(stream[start : start + 12]).ljust(12, b"\0")
         track, chars = owners[start]
