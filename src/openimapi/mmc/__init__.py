@@ -7,7 +7,25 @@ and features as tables), :mod:`.sense` (sense data and the sense-to-HRESULT tabl
 """
 
 from openimapi.mmc.command import DEFAULT_TIMEOUT, Command, Completion, Direction, ScsiStatus
-from openimapi.mmc.read import Read10, Read12
+from openimapi.mmc.cuesheet import (
+    CueSheet,
+    CueSheetCodeEntry,
+    CueSheetEntry,
+    DataForm,
+    SendCueSheet,
+    SubchannelDataForm,
+    cue_sheet_block_size,
+)
+from openimapi.mmc.read import (
+    C2ErrorField,
+    HeaderCodes,
+    Read10,
+    Read12,
+    ReadCd,
+    SectorType,
+    SubchannelSelection,
+    read_cd_sector_size,
+)
 from openimapi.mmc.write import (
     BLOCK_SIZE_AUDIO,
     BLOCK_SIZE_DATA,
@@ -48,4 +66,17 @@ __all__ += [
     "Verify10",
     "Write10",
     "Write12",
+    "C2ErrorField",
+    "HeaderCodes",
+    "ReadCd",
+    "SectorType",
+    "SubchannelSelection",
+    "read_cd_sector_size",
+    "CueSheet",
+    "CueSheetCodeEntry",
+    "CueSheetEntry",
+    "DataForm",
+    "SendCueSheet",
+    "SubchannelDataForm",
+    "cue_sheet_block_size",
 ]
