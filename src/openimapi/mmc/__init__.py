@@ -16,6 +16,20 @@ from openimapi.mmc.cuesheet import (
     SubchannelDataForm,
     cue_sheet_block_size,
 )
+from openimapi.mmc.modepages import (
+    CapabilitiesPage,
+    DataBlockType,
+    ModePage,
+    MultiSession,
+    PageControl,
+    PowerConditionPage,
+    ReadWriteErrorRecoveryPage,
+    SessionFormat,
+    WriteParametersPage,
+    WriteSpeedDescriptor,
+    WriteType,
+)
+from openimapi.mmc.modeparams import BlockDescriptor, ModeParameterHeader10, ModeParameters
 from openimapi.mmc.read import (
     C2ErrorField,
     HeaderCodes,
@@ -25,6 +39,25 @@ from openimapi.mmc.read import (
     SectorType,
     SubchannelSelection,
     read_cd_sector_size,
+)
+from openimapi.mmc.spc import (
+    Inquiry,
+    InquiryData,
+    ModeSelect10,
+    ModeSense10,
+    PowerCondition,
+    PreventAllowMediumRemoval,
+    RequestSense,
+    SenseData,
+    StartStopUnit,
+    TestUnitReady,
+)
+from openimapi.mmc.vpd import (
+    DeviceIdentificationPage,
+    IdentificationDescriptor,
+    SupportedVpdPages,
+    UnitSerialNumberPage,
+    VpdPage,
 )
 from openimapi.mmc.write import (
     BLOCK_SIZE_AUDIO,
@@ -79,4 +112,36 @@ __all__ += [
     "SendCueSheet",
     "SubchannelDataForm",
     "cue_sheet_block_size",
+]
+# spc + mode pages (SPC-4 primary commands, MMC mode pages)
+__all__ += [
+    "BlockDescriptor",
+    "CapabilitiesPage",
+    "DataBlockType",
+    "DeviceIdentificationPage",
+    "IdentificationDescriptor",
+    "Inquiry",
+    "InquiryData",
+    "ModePage",
+    "ModeParameterHeader10",
+    "ModeParameters",
+    "ModeSelect10",
+    "ModeSense10",
+    "MultiSession",
+    "PageControl",
+    "PowerCondition",
+    "PowerConditionPage",
+    "PreventAllowMediumRemoval",
+    "ReadWriteErrorRecoveryPage",
+    "RequestSense",
+    "SenseData",
+    "SessionFormat",
+    "StartStopUnit",
+    "SupportedVpdPages",
+    "TestUnitReady",
+    "UnitSerialNumberPage",
+    "VpdPage",
+    "WriteParametersPage",
+    "WriteSpeedDescriptor",
+    "WriteType",
 ]
