@@ -112,6 +112,10 @@ def test_negotiation_follows_rfc_7143_result_functions() -> None:
         k.negotiate(ours, {"HeaderDigest": "CRC32C"})
     with pytest.raises(k.NegotiationError, match="outside"):
         k.negotiate(ours, {"MaxBurstLength": "12"})
+    rejected, _ = k.negotiate(ours, {"MaxBurstLength": "Reject", "InitialR2T": "NotUnderstood"})
+    assert rejected.max_burst == 262144 and rejected.initial_r2t  # the RFC defaults hold
+    with pytest.raises(ValueError, match="outside"):
+        k.Parameters(max_burst=1 << 24)
 
 
 def test_chap_response_is_md5_of_id_secret_challenge() -> None:

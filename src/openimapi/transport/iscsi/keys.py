@@ -18,6 +18,7 @@ __all__ = [
     "Chap",
     "NegotiationError",
     "Parameters",
+    "RFC_DEFAULTS",
     "chap_answer",
     "chap_response",
     "check_target_chap",
@@ -89,6 +90,40 @@ class Parameters:
     default_time2wait: int = 0
     default_time2retain: int = 0
 
+    def __post_init__(self) -> None:
+        for name, low, high in _RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"{name}={value} is outside {low}..{high} (RFC 7143 13)")
+
+
+#: The values that hold when a key is not negotiated or is rejected (RFC 7143 13).
+RFC_DEFAULTS: dict[str, object] = {
+    "max_send_data_segment": 8192,
+    "max_burst": 262144,
+    "first_burst": 65536,
+    "immediate_data": True,
+    "initial_r2t": True,
+    "max_outstanding_r2t": 1,
+    "data_pdu_in_order": True,
+    "data_sequence_in_order": True,
+    "error_recovery_level": 0,
+    "max_connections": 1,
+    "default_time2wait": 2,
+    "default_time2retain": 20,
+}
+_RANGES = (
+    ("max_recv_data_segment", 512, (1 << 24) - 1),
+    ("max_send_data_segment", 512, (1 << 24) - 1),
+    ("max_burst", 512, (1 << 24) - 1),
+    ("first_burst", 512, (1 << 24) - 1),
+    ("max_outstanding_r2t", 1, 65535),
+    ("error_recovery_level", 0, 2),
+    ("max_connections", 1, 65535),
+    ("default_time2wait", 0, 3600),
+    ("default_time2retain", 0, 3600),
+)
+
 
 def offered_keys(p: Parameters) -> list[tuple[str, str]]:
     """The operational keys we offer in the LoginOperationalNegotiation stage."""
@@ -131,6 +166,14 @@ _BOOL_OR = {  # Yes when either says Yes
 }
 
 
+_FIELD_OF = {
+    **{key: spec[0] for key, spec in _NUMBERS_MIN.items()},
+    **{key: spec[0] for key, spec in _NUMBERS_MAX.items()},
+    **_BOOL_AND,
+    **_BOOL_OR,
+}
+
+
 def _number(key: str, value: str, low: int, high: int) -> int:
     try:
         number = int(value, 0)
@@ -167,6 +210,9 @@ def negotiate(
         if value in ("Reject", "Irrelevant", "NotUnderstood"):
             if key in ("HeaderDigest", "DataDigest"):
                 raise NegotiationError(f"the target answered {key}={value}")
+            field = _FIELD_OF.get(key)
+            if field is not None and value != "Irrelevant":  # the default holds (6.2)
+                fields[field] = RFC_DEFAULTS[field]
             continue
         if key in ("HeaderDigest", "DataDigest"):
             if "None" not in value.split(","):
