@@ -16,6 +16,25 @@ from openimapi.mmc.cuesheet import (
     SubchannelDataForm,
     cue_sheet_block_size,
 )
+from openimapi.mmc.disc import (
+    AddressType,
+    CapacityDescriptor,
+    DescriptorType,
+    DiscInformation,
+    DiscStatus,
+    FormatCapacities,
+    FormattableDescriptor,
+    OpcEntry,
+    ReadCapacity,
+    ReadCapacityData,
+    ReadDiscInformation,
+    ReadFormatCapacities,
+    ReadTrackInformation,
+    SessionState,
+    TrackInformation,
+)
+from openimapi.mmc.feature_types import Feature, FeatureDescriptor, ProfileDescriptor, decode_feature
+from openimapi.mmc.features import Configuration, GetConfiguration, RequestType
 from openimapi.mmc.modepages import (
     CapabilitiesPage,
     DataBlockType,
@@ -30,6 +49,8 @@ from openimapi.mmc.modepages import (
     WriteType,
 )
 from openimapi.mmc.modeparams import BlockDescriptor, ModeParameterHeader10, ModeParameters
+from openimapi.mmc.msf import Msf, bcd_to_int, int_to_bcd, lba_to_msf, msf_to_lba
+from openimapi.mmc.profiles import FEATURES, PROFILES, FeatureInfo, MediaFamily, ProfileInfo, feature_info, profile_info
 from openimapi.mmc.read import (
     C2ErrorField,
     HeaderCodes,
@@ -51,6 +72,19 @@ from openimapi.mmc.spc import (
     SenseData,
     StartStopUnit,
     TestUnitReady,
+)
+from openimapi.mmc.toc import (
+    LEAD_OUT_TRACK,
+    Atip,
+    CdTextPacks,
+    FullToc,
+    RawTocEntry,
+    ReadToc,
+    SessionInfo,
+    Toc,
+    TocEntry,
+    TocFormat,
+    cd_text_crc,
 )
 from openimapi.mmc.vpd import (
     DeviceIdentificationPage,
@@ -144,4 +178,13 @@ __all__ += [
     "WriteParametersPage",
     "WriteSpeedDescriptor",
     "WriteType",
+]
+__all__ += [  # GET CONFIGURATION, disc/track information, capacities, TOC (mmc.features, disc, toc)
+    "FEATURES", "LEAD_OUT_TRACK", "PROFILES", "AddressType", "Atip", "CapacityDescriptor", "CdTextPacks",
+    "Configuration", "DescriptorType", "DiscInformation", "DiscStatus", "Feature", "FeatureDescriptor",
+    "FeatureInfo", "FormatCapacities", "FormattableDescriptor", "FullToc", "GetConfiguration", "MediaFamily",
+    "Msf", "OpcEntry", "ProfileDescriptor", "ProfileInfo", "RawTocEntry", "ReadCapacity", "ReadCapacityData",
+    "ReadDiscInformation", "ReadFormatCapacities", "ReadToc", "ReadTrackInformation", "RequestType",
+    "SessionInfo", "SessionState", "Toc", "TocEntry", "TocFormat", "TrackInformation", "bcd_to_int",
+    "cd_text_crc", "decode_feature", "feature_info", "int_to_bcd", "lba_to_msf", "msf_to_lba", "profile_info",
 ]
