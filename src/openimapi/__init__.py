@@ -2,6 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+#: Public classes, imported on first use so that ``import openimapi.mmc`` stays I/O-free.
+_LAZY: dict[str, str] = {
+    name: "openimapi.imapi2"
+    for name in (
+        "BlockRange",
+        "BlockRangeList",
+        "DiscFormat2Data",
+        "DiscFormat2DataEventArgs",
+        "DiscFormat2Erase",
+        "DiscMaster2",
+        "DiscRecorder2",
+        "MultisessionRandomWrite",
+        "MultisessionSequential",
+        "StreamConcatenate",
+        "StreamInterleave",
+        "StreamPseudoRandomBased",
+        "StreamZero",
+        "WriteEngine2",
+        "WriteEngine2EventArgs",
+        "WriteSpeedDescriptor",
+    )
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openimapi' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -47,3 +47,21 @@ def test_naming_rules() -> None:
     assert python_name("UseStreamingWrite12") == "use_streaming_write12"
     assert python_name("get__NewEnum") == "__iter__"
     assert python_name("get_Item") == "item"
+
+
+def test_every_member_is_an_attribute_of_its_class() -> None:
+    import openimapi
+
+    missing = []
+    for iface, member, _kind, classes, name in _tool().rows(ROOT / "tests/data/reference/members.tsv"):
+        for cls_name in classes.split(", "):
+            cls = getattr(openimapi, cls_name)
+            if not hasattr(cls, name):
+                missing.append(f"{iface}.{member} -> {cls_name}.{name}")
+    assert missing == []
+
+
+def test_stream_zero_is_exported() -> None:
+    import openimapi
+
+    assert openimapi.StreamZero(4096).read() == bytes(4096)

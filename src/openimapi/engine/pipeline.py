@@ -84,8 +84,8 @@ class WriteOptions:
     command_timeout: float = 60.0
 
     def __post_init__(self) -> None:
-        if self.sector_size <= 0 or self.sector_size % 8:
-            raise ValueError("sector_size must be a positive multiple of 8")
+        if self.sector_size <= 0 or (self.checksums and self.sector_size % 8):
+            raise ValueError("sector_size must be positive (and a multiple of 8 with checksums)")
         if not 1 <= self.transfer_blocks <= 0xFFFF:
             raise ValueError("transfer_blocks must be 1..65535")
         if self.buffer_chunks < 1:

@@ -1,0 +1,491 @@
+"""The device queries and commands the IMAPI2 objects need, over one transport.
+
+Every call sends MMC commands and decodes the answer afresh (nothing is cached, so a medium
+change is always seen). Field positions cite MMC-6 / SPC-4 clauses. Errors are the
+documented IMAPI errors (see :mod:`openimapi.engine.device`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from openimapi import errors
+from openimapi.engine.device import error_for_completion, run
+from openimapi.mmc import Command, Completion
+from openimapi.mmc.sense import SenseKey, decode_sense
+from openimapi.transport import Transport
+
+__all__ = ["DiscInfo", "Drive", "Feature", "Identity", "SpeedDescriptor", "TrackInfo"]
+
+#: Profiles (MMC-6 table 79) by role.
+ROM_PROFILES = frozenset({0x08, 0x10, 0x40, 0x50})
+SEQUENTIAL_PROFILES = frozenset({0x09, 0x0A, 0x11, 0x14, 0x15, 0x16, 0x1B, 0x2B, 0x41})
+OVERWRITE_PROFILES = frozenset({0x12, 0x13, 0x1A, 0x2A, 0x42, 0x43})
+DVD_DASH_PROFILES = frozenset({0x11, 0x13, 0x14, 0x15, 0x16})
+CD_PROFILES = frozenset({0x08, 0x09, 0x0A})
+BD_PROFILES = frozenset({0x40, 0x41, 0x42, 0x43})
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Standard INQUIRY data (SPC-4 6.6.2)."""
+
+    device_type: int
+    vendor_id: str
+    product_id: str
+    product_revision: str
+    removable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One GET CONFIGURATION feature descriptor (MMC-6 5.2)."""
+
+    code: int
+    version: int
+    persistent: bool
+    current: bool
+    data: bytes
+
+    def to_bytes(self) -> bytes:
+        flags = (self.version << 2) | (2 if self.persistent else 0) | (1 if self.current else 0)
+        return self.code.to_bytes(2, "big") + bytes([flags, len(self.data)]) + self.data
+
+
+@dataclass(frozen=True, slots=True)
+class DiscInfo:
+    """READ DISC INFORMATION, standard disc information (MMC-6 6.22.3.1)."""
+
+    erasable: bool
+    last_session_state: int  # 0 empty, 1 incomplete, 2 damaged, 3 complete
+    disc_status: int  # 0 empty, 1 incomplete (appendable), 2 complete, 3 other (random access)
+    first_track: int
+    sessions: int
+    first_track_last_session: int
+    last_track_last_session: int
+    bg_format: int
+    last_session_lead_in: int
+    last_possible_lead_out: int
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class TrackInfo:
+    """READ TRACK INFORMATION (MMC-6 6.27.3)."""
+
+    track: int
+    session: int
+    damage: bool
+    track_mode: int
+    reserved: bool
+    blank: bool
+    packet: bool
+    fixed_packet: bool
+    data_mode: int
+    nwa_valid: bool
+    lra_valid: bool
+    start: int
+    next_writable: int
+    free_blocks: int
+    size: int
+    last_recorded: int
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedDescriptor:
+    """A write speed of GET PERFORMANCE type 03h (MMC-6 6.8.2.8), in kB/s (1000 bytes)."""
+
+    wrc: int
+    exact: bool
+    end_lba: int
+    read_speed: int
+    write_speed: int
+
+
+def _u16(b: bytes, o: int) -> int:
+    return int.from_bytes(b[o : o + 2], "big")
+
+
+def _u32(b: bytes, o: int) -> int:
+    return int.from_bytes(b[o : o + 4], "big")
+
+
+def _cdb10(op: int, b1: int = 0, lba: int = 0, length: int = 0, b6: int = 0, control: int = 0) -> bytes:
+    return (
+        bytes([op, b1])
+        + (lba & 0xFFFFFFFF).to_bytes(4, "big")
+        + bytes([b6])
+        + length.to_bytes(2, "big")
+        + bytes([control])
+    )
+
+
+class Drive:
+    """Typed commands over a transport; every method is one exchange (or a short sequence)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def run(self, command: Command) -> Completion:
+        """Raises: ImapiError for a failed command (see engine.device.run)."""
+        return run(self.transport, command)
+
+    def _in(self, cdb: bytes, length: int, name: str, timeout: float = 10.0) -> bytes:
+        return self.run(Command(cdb, data_in_length=length, timeout=timeout, name=name)).data
+
+    def _none(self, cdb: bytes, name: str, timeout: float = 10.0) -> None:
+        self.run(Command(cdb, timeout=timeout, name=name))
+
+    def _out(self, cdb: bytes, data: bytes, name: str, timeout: float = 10.0) -> None:
+        self.run(Command(cdb, data_out=data, timeout=timeout, name=name))
+
+    # -- identity and capabilities ------------------------------------------------------------
+    def inquiry(self) -> Identity:
+        """INQUIRY, 96 bytes (SPC-4 6.6).
+
+        Raises:
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: fewer than 36 bytes came back.
+        """
+        data = self._in(bytes([0x12, 0, 0, 0, 96, 0]), 96, "INQUIRY")
+        if len(data) < 36:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"INQUIRY returned {len(data)} bytes")
+        text = lambda a, b: data[a:b].decode("ascii", "replace").rstrip()  # noqa: E731
+        return Identity(data[0] & 0x1F, text(8, 16), text(16, 32), text(32, 36), bool(data[1] & 0x80))
+
+    def configuration(self, rt: int = 0, start: int = 0) -> tuple[int, list[Feature]]:
+        """GET CONFIGURATION (MMC-6 6.6): the current profile and the feature descriptors.
+
+        Raises:
+            E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED: the drive rejects the command.
+        """
+        cdb = _cdb10(0x46, rt & 3, start << 16, 0xFFF8)
+        try:
+            data = self._in(cdb, 0xFFF8, "GET CONFIGURATION")
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc == 0x20:
+                raise errors.E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED(str(exc)) from exc
+            raise
+        if len(data) < 8:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("GET CONFIGURATION header too short")
+        end = min(len(data), _u32(data, 0) + 4)
+        profile = _u16(data, 6)
+        features: list[Feature] = []
+        pos = 8
+        while pos + 4 <= end:
+            length = data[pos + 3]
+            code = _u16(data, pos)
+            flags = data[pos + 2]
+            features.append(
+                Feature(code, flags >> 2 & 0xF, bool(flags & 2), bool(flags & 1), data[pos + 4 : pos + 4 + length])
+            )
+            pos += 4 + length
+        return profile, features
+
+    def feature(self, code: int) -> Feature | None:
+        """The descriptor of one feature (RT=2), or None when the drive lacks it."""
+        _, features = self.configuration(rt=2, start=code)
+        for f in features:
+            if f.code == code:
+                return f
+        return None
+
+    def current_profile(self) -> int:
+        """The current profile (0 when no medium is present)."""
+        profile, _ = self.configuration(rt=1, start=0xFFFF)  # header only: no feature has code FFFFh
+        return profile
+
+    def profiles(self) -> list[tuple[int, bool]]:
+        """The profile list of feature 0000h: (profile, current) in the drive's order."""
+        f = self.feature(0)
+        if f is None:
+            return []
+        return [(_u16(f.data, i), bool(f.data[i + 2] & 1)) for i in range(0, len(f.data) - 3, 4)]
+
+    def mode_sense(self, page: int, pc: int = 0) -> bytes:
+        """MODE SENSE(10) of one page (SPC-4 6.12), the page bytes without header or block descriptors.
+
+        Raises:
+            E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive does not have the page.
+        """
+        cdb = bytes([0x5A, 0x08, (pc & 3) << 6 | (page & 0x3F), 0, 0, 0, 0]) + (0xFFF8).to_bytes(2, "big") + b"\x00"
+        try:
+            data = self._in(cdb, 0xFFF8, "MODE SENSE(10)")
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc == 0x24:
+                raise errors.E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE(f"mode page {page:#04x}: {exc}") from exc
+            raise
+        if len(data) < 8:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("MODE SENSE header too short")
+        offset = 8 + _u16(data, 6)
+        if len(data) < offset + 2 or data[offset] & 0x3F != page:
+            raise errors.E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE(f"mode page {page:#04x} not returned")
+        return data[offset : offset + 2 + data[offset + 1]]
+
+    def mode_header_wp(self) -> bool:
+        """The WP bit of the mode parameter header (device-specific byte, bit 7), via page 2Ah."""
+        cdb = bytes([0x5A, 0x08, 0x2A, 0, 0, 0, 0]) + (8).to_bytes(2, "big") + b"\x00"
+        data = self._in(cdb, 8, "MODE SENSE(10)")
+        return len(data) >= 4 and bool(data[3] & 0x80)
+
+    def mode_select(self, page: bytes) -> None:
+        """MODE SELECT(10) of one page with PF=1 (SPC-4 6.10).
+
+        Raises:
+            E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS: the drive rejects the page.
+        """
+        body = bytes(8) + bytes([page[0] & 0x3F]) + page[1:]
+        cdb = bytes([0x55, 0x10, 0, 0, 0, 0, 0]) + len(body).to_bytes(2, "big") + b"\x00"
+        try:
+            self._out(cdb, body, "MODE SELECT(10)")
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc in (0x24, 0x26):
+                raise errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS(str(exc)) from exc
+            raise
+
+    def mode_pages(self) -> list[int]:
+        """Codes of every mode page the drive reports (MODE SENSE page 3Fh)."""
+        cdb = bytes([0x5A, 0x08, 0x3F, 0, 0, 0, 0]) + (0xFFF8).to_bytes(2, "big") + b"\x00"
+        data = self._in(cdb, 0xFFF8, "MODE SENSE(10)")
+        end = min(len(data), _u16(data, 0) + 2)
+        pos = 8 + _u16(data, 6)
+        pages: list[int] = []
+        while pos + 2 <= end:
+            pages.append(data[pos] & 0x3F)
+            pos += 2 + data[pos + 1]
+        return pages
+
+    # -- medium state ---------------------------------------------------------------------------
+    def test_unit_ready(self) -> Completion:
+        """TEST UNIT READY, answer returned as is (never raises for CHECK CONDITION)."""
+        return self.transport.execute(Command(bytes(6), name="TEST UNIT READY"))
+
+    def require_medium(self) -> None:
+        """Raises: the documented error when TEST UNIT READY is not GOOD (no medium, ...)."""
+        self.run(Command(bytes(6), name="TEST UNIT READY"))
+
+    def disc_info(self) -> DiscInfo:
+        """READ DISC INFORMATION, data type 000b.
+
+        Raises:
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: fewer than 24 bytes returned.
+        """
+        data = self._in(_cdb10(0x51, 0, 0, 34), 34, "READ DISC INFORMATION")
+        if len(data) < 24:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"disc information of {len(data)} bytes")
+        return DiscInfo(
+            erasable=bool(data[2] & 0x10),
+            last_session_state=data[2] >> 2 & 3,
+            disc_status=data[2] & 3,
+            first_track=data[3],
+            sessions=data[9] << 8 | data[4],
+            first_track_last_session=data[10] << 8 | data[5],
+            last_track_last_session=data[11] << 8 | data[6],
+            bg_format=data[7] & 3,
+            last_session_lead_in=_u32(data, 16),
+            last_possible_lead_out=_u32(data, 20),
+            raw=data,
+        )
+
+    def track_info(self, track: int) -> TrackInfo:
+        """READ TRACK INFORMATION by track number (FFh = the invisible/incomplete track).
+
+        Raises:
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: fewer than 28 bytes returned.
+        """
+        return self._track_info(1, track)
+
+    def track_info_at(self, lba: int) -> TrackInfo:
+        """READ TRACK INFORMATION of the track holding ``lba``."""
+        return self._track_info(0, lba)
+
+    def _track_info(self, address_type: int, value: int) -> TrackInfo:
+        data = self._in(_cdb10(0x52, address_type, value, 48), 48, "READ TRACK INFORMATION")
+        if len(data) < 28:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"track information of {len(data)} bytes")
+        return TrackInfo(
+            track=(data[32] << 8 if len(data) > 32 else 0) | data[2],
+            session=(data[33] << 8 if len(data) > 33 else 0) | data[3],
+            damage=bool(data[5] & 0x20),
+            track_mode=data[5] & 0xF,
+            reserved=bool(data[6] & 0x80),
+            blank=bool(data[6] & 0x40),
+            packet=bool(data[6] & 0x20),
+            fixed_packet=bool(data[6] & 0x10),
+            data_mode=data[6] & 0xF,
+            nwa_valid=bool(data[7] & 1),
+            lra_valid=bool(data[7] & 2),
+            start=_u32(data, 8),
+            next_writable=_u32(data, 12),
+            free_blocks=_u32(data, 16),
+            size=_u32(data, 24),
+            last_recorded=_u32(data, 28) if len(data) >= 32 else 0,
+            raw=data,
+        )
+
+    def read_capacity(self) -> tuple[int, int]:
+        """READ CAPACITY (MMC-6 6.23): (last LBA, block length)."""
+        data = self._in(_cdb10(0x25), 8, "READ CAPACITY")
+        if len(data) < 8:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("READ CAPACITY answer too short")
+        return _u32(data, 0), _u32(data, 4)
+
+    def format_capacities(self) -> tuple[int, int, list[tuple[int, int, int]]]:
+        """READ FORMAT CAPACITIES (MMC-6 6.24): (current blocks, descriptor type, [(blocks, type, param)])."""
+        data = self._in(_cdb10(0x23, 0, 0, 0xFFF8), 0xFFF8, "READ FORMAT CAPACITIES")
+        if len(data) < 12:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("format capacities too short")
+        end = min(len(data), 4 + data[3])
+        current = (_u32(data, 4), data[8] & 3)
+        out = []
+        for pos in range(12, end - 7, 8):
+            out.append((_u32(data, pos), data[pos + 4] >> 2, int.from_bytes(data[pos + 5 : pos + 8], "big")))
+        return current[0], current[1], out
+
+    def read(self, lba: int, blocks: int) -> bytes:
+        """READ(10) of user-data sectors (2048 bytes each)."""
+        return self._in(_cdb10(0x28, 0, lba, blocks), blocks * 2048, "READ(10)", timeout=30.0)
+
+    def buffer_capacity(self) -> tuple[int, int]:
+        """READ BUFFER CAPACITY (MMC-6 6.20): (buffer length, blank length) in bytes; (0, 0) if unsupported."""
+        try:
+            data = self._in(_cdb10(0x5C, 0, 0, 12), 12, "READ BUFFER CAPACITY")
+        except errors.ImapiError:
+            return 0, 0
+        if len(data) < 12:
+            return 0, 0
+        return _u32(data, 4), _u32(data, 8)
+
+    # -- speeds ----------------------------------------------------------------------------------
+    def write_speeds(self) -> list[SpeedDescriptor]:
+        """GET PERFORMANCE type 03h: the write speeds of the current medium (may be empty)."""
+        cdb = bytes([0xAC, 0, 0, 0, 0, 0, 0, 0]) + (64).to_bytes(2, "big") + bytes([0x03, 0])
+        try:
+            data = self._in(cdb, 8 + 64 * 16, "GET PERFORMANCE")
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST:
+                return []
+            raise
+        if len(data) < 8:
+            return []
+        end = min(len(data), _u32(data, 0) + 4)
+        out = []
+        for pos in range(8, end - 15, 16):
+            out.append(
+                SpeedDescriptor(
+                    data[pos] >> 3 & 3,
+                    bool(data[pos] & 2),
+                    _u32(data, pos + 4),
+                    _u32(data, pos + 8),
+                    _u32(data, pos + 12),
+                )
+            )
+        return out
+
+    def set_streaming(self, write_kbps: int, end_lba: int, wrc: int = 0) -> None:
+        """SET STREAMING with one performance descriptor (MMC-6 6.39): write ``write_kbps`` kB/s."""
+        desc = bytearray(28)
+        desc[0] = (wrc & 3) << 3
+        desc[8:12] = max(0, end_lba).to_bytes(4, "big")
+        desc[12:16] = (0xFFFFFFFF if write_kbps <= 0 else write_kbps).to_bytes(4, "big")
+        desc[16:20] = (1000).to_bytes(4, "big")
+        desc[20:24] = (0xFFFFFFFF if write_kbps <= 0 else write_kbps).to_bytes(4, "big")
+        desc[24:28] = (1000).to_bytes(4, "big")
+        cdb = bytes([0xB6, 0, 0, 0, 0, 0, 0, 0, 0]) + (28).to_bytes(2, "big") + b"\x00"
+        self._out(cdb, bytes(desc), "SET STREAMING")
+
+    def set_cd_speed(self, write_kbps: int, rotation: int = 0) -> None:
+        """SET CD SPEED (MMC-6 6.38); 0xFFFF = the fastest."""
+        speed = 0xFFFF if write_kbps <= 0 else min(write_kbps, 0xFFFF)
+        cdb = bytes([0xBB, rotation & 3, 0xFF, 0xFF]) + speed.to_bytes(2, "big") + bytes(6)
+        self._none(cdb, "SET CD SPEED")
+
+    # -- mechanics ---------------------------------------------------------------------------------
+    def start_stop(self, *, load_eject: bool, start: bool, immed: bool = False) -> None:
+        """START STOP UNIT (MMC-6 6.40): LoEj+!Start ejects, LoEj+Start loads."""
+        cdb = bytes([0x1B, 1 if immed else 0, 0, 0, (2 if load_eject else 0) | (1 if start else 0), 0])
+        self._none(cdb, "START STOP UNIT", timeout=30.0)
+
+    def prevent_removal(self, prevent: bool) -> None:
+        """PREVENT ALLOW MEDIUM REMOVAL (MMC-6 6.12)."""
+        self._none(bytes([0x1E, 0, 0, 0, 1 if prevent else 0, 0]), "PREVENT ALLOW MEDIUM REMOVAL")
+
+    # -- recording ---------------------------------------------------------------------------------
+    def synchronize_cache(self, immed: bool = False) -> None:
+        """SYNCHRONIZE CACHE (MMC-6 6.41)."""
+        self._none(_cdb10(0x35, 2 if immed else 0), "SYNCHRONIZE CACHE", timeout=120.0)
+        if immed:
+            self.wait_ready()
+
+    def close(self, function: int, number: int = 0, immed: bool = True) -> None:
+        """CLOSE TRACK/SESSION (MMC-6 6.3): 1 track, 2 session, 5/6 finalize; waits for completion."""
+        cdb = bytes([0x5B, 1 if immed else 0, function & 7, 0]) + number.to_bytes(2, "big") + bytes(4)
+        self._none(cdb, "CLOSE TRACK/SESSION", timeout=300.0)
+        if immed:
+            self.wait_ready()
+
+    def reserve_track(self, blocks: int) -> None:
+        """RESERVE TRACK by size (MMC-6 6.31)."""
+        self._none(bytes([0x53, 0, 0, 0, 0]) + blocks.to_bytes(4, "big") + b"\x00", "RESERVE TRACK")
+
+    def send_opc(self) -> bool:
+        """SEND OPC INFORMATION with DoOpc (MMC-6 6.36); False when the drive does not take it."""
+        try:
+            self._none(bytes([0x54, 1, 0, 0, 0, 0, 0, 0, 0, 0]), "SEND OPC INFORMATION", timeout=60.0)
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST:
+                return False
+            raise
+        return True
+
+    def blank(self, blank_type: int, immed: bool = True) -> None:
+        """BLANK (MMC-6 6.2), type 0 full or 1 minimal, with Immed."""
+        self._none(bytes([0xA1, (0x10 if immed else 0) | (blank_type & 7)]) + bytes(10), "BLANK", timeout=3600.0)
+
+    def format_unit(self, blocks: int, format_type: int, param: int = 0, immed: bool = True) -> None:
+        """FORMAT UNIT with one format descriptor (MMC-6 6.5)."""
+        header = bytes([0, 0x82 if immed else 0x80, 0, 8])
+        desc = blocks.to_bytes(4, "big") + bytes([format_type << 2]) + param.to_bytes(3, "big")
+        self._out(bytes([0x04, 0x11, 0, 0, 0, 0]), header + desc, "FORMAT UNIT", timeout=3600.0)
+
+    def wait_ready(
+        self,
+        *,
+        limit: float = 3600.0,
+        on_wait: Callable[[int | None], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Poll TEST UNIT READY while the drive reports an operation in progress (2/04/xx).
+
+        ``on_wait`` receives the progress indication (0..65535) or None on each poll.
+
+        Raises:
+            E_IMAPI_RECORDER_COMMAND_TIMEOUT: still in progress after ``limit`` seconds.
+            ImapiError: the drive answered any other error.
+        """
+        deadline = clock() + limit
+        delay = 0.0
+        while True:
+            completion = self.test_unit_ready()
+            if completion.ok:
+                return
+            sense = decode_sense(completion.sense)
+            if sense is None or not (sense.key == SenseKey.NOT_READY and sense.asc == 0x04 and sense.ascq != 0x00):
+                if sense is not None and sense.key == SenseKey.UNIT_ATTENTION:
+                    continue
+                raise error_for_completion(Command(bytes(6), name="TEST UNIT READY"), completion)
+            if on_wait is not None:
+                on_wait(sense.progress)
+            if clock() > deadline:
+                raise errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT("the drive stayed busy")
+            sleep(delay)
+            delay = min(0.25, delay + 0.01)
