@@ -75,8 +75,10 @@ def test_header_is_absolute_time_in_bcd() -> None:
     assert lba_to_header_msf([0, 4499]).tolist() == [[0x00, 0x02, 0x00], [0x01, 0x01, 0x74]]
     s = encode_mode1(bytes(2048), 4499)[0]
     assert s[12:16].tolist() == [0x01, 0x01, 0x74, 0x01]
+    # lead-in: LBA -22650 is 95:00:00
+    assert lba_to_header_msf([-22650]).tolist() == [[0x95, 0x00, 0x00]]
     with pytest.raises(ValueError):
-        lba_to_header_msf([-151])
+        lba_to_header_msf([-45151])
 
 
 def test_mode2_form1_edc_covers_subheader_and_ecc_uses_zero_header() -> None:

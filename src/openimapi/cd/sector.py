@@ -181,15 +181,17 @@ def _bcd(v: npt.NDArray[np.int64]) -> U8:
 def lba_to_header_msf(lbas: npt.ArrayLike) -> U8:
     """Header address bytes (BCD minute, second, frame) of logical block addresses.
 
-    The header carries the absolute time, LBA + 150 frames (ECMA-130 14.2; MMC 4.2.3.1).
+    The header carries the absolute time, LBA + 150 frames (ECMA-130 14.2); lead-in
+    addresses below LBA -150 map to 90:00:00 and above (LBA + 450150, MMC 4.2.3.1).
     Returns shape (n, 3).
 
     Raises:
-        ValueError: an address before 00:00:00 or beyond 99:59:74.
+        ValueError: an address before LBA -45150 (90:00:00) or beyond 99:59:74.
     """
-    a = np.asarray(lbas, dtype=np.int64) + 150
-    if a.size and (a.min() < 0 or a.max() >= 100 * 60 * 75):
-        raise ValueError("address outside 00:00:00 .. 99:59:74")
+    raw = np.asarray(lbas, dtype=np.int64)
+    a = np.where(raw < -150, raw + 450150, raw + 150)
+    if raw.size and (raw.min() < -45150 or a.max() >= 100 * 60 * 75 or raw.max() >= 404850):
+        raise ValueError("address outside LBA -45150 .. 404849")
     m, rem = np.divmod(a, 60 * 75)
     s, f = np.divmod(rem, 75)
     return np.stack([_bcd(m), _bcd(s), _bcd(f)], axis=-1)

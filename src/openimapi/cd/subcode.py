@@ -30,6 +30,8 @@ __all__ = [
     "encode_isrc",
     "encode_mcn",
     "interleave_pw",
+    "leadin_q",
+    "leadout_q",
     "p_channel",
     "program_area_q",
     "q_crc_ok",
@@ -227,3 +229,53 @@ def interleave_pw(p: U8, q: U8, rw: U8 | None = None) -> U8:
     if rw is not None:
         out |= rw.reshape(n, 96) & 0x3F
     return out
+
+
+def leadin_q(tracks: Sequence[SubcodeTrack], leadout: int, count: int, *, disc_type: int = 0x00) -> U8:
+    """Q subcode (mode 1, track number 0) of ``count`` lead-in sectors: the table of
+    contents, each item three times in a row, cycling through the tracks then points
+    A0h (first track number, disc type), A1h (last track number) and A2h (lead-out start).
+    MIN/SEC/FRAME run from 00:00:00 at the first lead-in sector.
+
+    Raises:
+        ValueError: no tracks.
+    """
+    if not tracks:
+        raise ValueError("a disc has at least one track")
+    items: list[tuple[int, int, int, int, int]] = []  # control, point, pmin, psec, pframe
+
+    def bcd(v: int) -> int:
+        return (v // 10) * 16 + v % 10
+
+    def msf(lba: int) -> tuple[int, int, int]:
+        m, rem = divmod(lba + 150, 60 * 75)
+        s, f = divmod(rem, 75)
+        return bcd(m), bcd(s), bcd(f)
+
+    for t in tracks:
+        items.append((t.control, bcd(t.number), *msf(t.start)))
+    items.append((tracks[0].control, 0xA0, bcd(tracks[0].number), disc_type, 0))
+    items.append((tracks[-1].control, 0xA1, bcd(tracks[-1].number), 0, 0))
+    items.append((tracks[-1].control, 0xA2, *msf(leadout)))
+    table = np.array(items, dtype=np.uint8)
+    pick = (np.arange(count) // 3) % len(items)
+    rows = np.zeros((count, 12), dtype=np.uint8)
+    rows[:, 0] = (table[pick, 0] << 4) | 1
+    rows[:, 1] = 0
+    rows[:, 2] = table[pick, 1]
+    rows[:, 3], rows[:, 4], rows[:, 5] = _msf(np.arange(count, dtype=np.int64))
+    rows[:, 7:10] = table[pick, 2:5]
+    return _finish(rows)
+
+
+def leadout_q(first_lba: int, count: int, *, control: int = 0) -> U8:
+    """Q subcode of ``count`` lead-out sectors from ``first_lba``: track number AAh,
+    index 01, relative time from the lead-out start, absolute time."""
+    lbas = np.arange(first_lba, first_lba + count, dtype=np.int64)
+    rows = np.zeros((count, 12), dtype=np.uint8)
+    rows[:, 0] = ((control & 0xF) << 4) | 1
+    rows[:, 1] = 0xAA
+    rows[:, 2] = 0x01
+    rows[:, 3], rows[:, 4], rows[:, 5] = _msf(lbas - first_lba)
+    rows[:, 7], rows[:, 8], rows[:, 9] = _msf(lbas + 150)
+    return _finish(rows)
