@@ -1,9 +1,10 @@
 """Raw SCSI/MMC commands through the iSCSI transport to tgt's MMC emulation.
 
 The scenario of a DVD+R recording (identify, write an ISO with WRITE(10), SYNCHRONIZE
-CACHE, CLOSE TRACK/SESSION) and its error paths, with CDBs built by hand from MMC-6/SPC-4,
-checked against tgt's answers and against the backing file read by independent readers
-(pycdlib and, when installed, xorriso).
+CACHE, CLOSE TRACK/SESSION) and its error paths, with CDBs from the openimapi.mmc codecs
+(built by hand from MMC-6 where no codec exists yet), checked against tgt's answers and
+against the backing file read by independent readers (pycdlib and, when installed,
+xorriso).
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ from tgt_server import Target, Tgt
 
 from openimapi import transport
 from openimapi.mmc import Command, Completion, ScsiStatus
+from openimapi.mmc.read import Read10
 from openimapi.mmc.sense import decode_sense
+from openimapi.mmc.spc import Inquiry, InquiryData, PreventAllowMediumRemoval, StartStopUnit, TestUnitReady
+from openimapi.mmc.write import CloseFunction, CloseTrackSession, SynchronizeCache, Write10
 
 BLOCK = 2048
 
 
 def inquiry(length: int = 96) -> Command:
-    return Command(bytes([0x12, 0, 0, 0, length, 0]), data_in_length=length, name="INQUIRY")
+    return Inquiry(allocation_length=length).to_command()
 
 
 def tur() -> Command:
-    return Command(bytes(6), name="TEST UNIT READY")
+    return TestUnitReady().to_command()
 
 
 def read_capacity() -> Command:
@@ -38,13 +42,11 @@ def read_capacity() -> Command:
 
 
 def write10(lba: int, data: bytes) -> Command:
-    cdb = struct.pack(">BBIBHB", 0x2A, 0, lba, 0, len(data) // BLOCK, 0)
-    return Command(cdb, data_out=data, timeout=30, name="WRITE(10)")
+    return Write10(lba, len(data) // BLOCK, data).to_command(timeout=30)
 
 
 def read10(lba: int, blocks: int) -> Command:
-    cdb = struct.pack(">BBIBHB", 0x28, 0, lba, 0, blocks, 0)
-    return Command(cdb, data_in_length=blocks * BLOCK, name="READ(10)")
+    return Read10(lba, blocks).to_command()
 
 
 def get_configuration(length: int = 8) -> Command:
@@ -56,8 +58,7 @@ def read_disc_information() -> Command:
 
 
 def close_track_session(function: int, number: int = 0) -> Command:
-    cdb = bytes([0x5B, 0, function, 0]) + number.to_bytes(2, "big") + bytes(4)
-    return Command(cdb, timeout=60, name="CLOSE TRACK/SESSION")
+    return CloseTrackSession(CloseFunction(function), number).to_command(timeout=60)
 
 
 def sense_of(completion: Completion) -> tuple[int, int, int]:
@@ -90,13 +91,12 @@ def test_inquiry_names_a_removable_cd_dvd_device(blank_dvd: Target) -> None:
     with transport.open(blank_dvd.address()) as drive:
         answer = drive.execute(inquiry(96))
     assert answer.ok
-    assert answer.data[0] & 0x1F == 5  # peripheral device type: CD/DVD
-    assert answer.data[1] & 0x80  # RMB
     additional = answer.data[4] + 5
     assert len(answer.data) == min(96, additional)
     assert answer.residual == 96 - len(answer.data)  # tgt reports the underflow
-    assert answer.data[8:16].decode().strip() == "IET"
-    assert answer.data[16:32].decode().strip() == "VIRTUAL-CDROM"
+    data = InquiryData.from_bytes(answer.data)
+    assert data.peripheral_device_type == 5 and data.rmb  # a removable CD/DVD device
+    assert (data.vendor, data.product) == ("IET", "VIRTUAL-CDROM")
 
 
 def test_first_command_of_a_session_gets_the_power_on_unit_attention(blank_dvd: Target) -> None:
@@ -124,7 +124,7 @@ def test_write_an_iso_to_a_blank_dvd_plus_r_and_read_it_back(blank_dvd: Target, 
         for offset in range(0, len(image), chunk):
             done = drive.execute(write10(offset // BLOCK, image[offset : offset + chunk]))
             assert done.ok and done.residual == 0, done
-        assert drive.execute(Command(bytes([0x35]) + bytes(9), timeout=60, name="SYNCHRONIZE CACHE")).ok
+        assert drive.execute(SynchronizeCache().to_command(timeout=60)).ok
         assert drive.execute(close_track_session(1, 1)).ok
         assert drive.execute(close_track_session(2)).ok
         info = drive.execute(read_disc_information())
@@ -211,9 +211,9 @@ def test_empty_tray_reports_no_medium(empty_tray: Target) -> None:
 
 
 def test_prevented_medium_removal_refuses_eject(blank_dvd: Target) -> None:
-    prevent = Command(bytes([0x1E, 0, 0, 0, 1, 0]), name="PREVENT MEDIUM REMOVAL")
-    allow = Command(bytes([0x1E, 0, 0, 0, 0, 0]), name="ALLOW MEDIUM REMOVAL")
-    eject = Command(bytes([0x1B, 0, 0, 0, 0x02, 0]), name="START STOP UNIT (eject)")
+    prevent = PreventAllowMediumRemoval(prevent=True).to_command()
+    allow = PreventAllowMediumRemoval(prevent=False).to_command()
+    eject = StartStopUnit.eject().to_command()
     with transport.open(blank_dvd.address()) as drive:
         ready(drive)
         assert drive.execute(prevent).ok
