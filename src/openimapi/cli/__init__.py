@@ -7,6 +7,7 @@ import click
 
 from openimapi import __version__
 from openimapi.cli.demo import demo
+from openimapi.cli.virtual import virtual_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,6 +17,7 @@ def cli() -> None:
 
 
 cli.add_command(demo)
+cli.add_command(virtual_group)
 
 
 def main() -> None:
