@@ -551,6 +551,10 @@ class DiscState:
         raw = self.data.read(self.slot(lba), blocks * slot)
         return b"".join(raw[i * slot : i * slot + 2048] for i in range(blocks))
 
+    def atip_lead_out(self) -> int | None:
+        """LBA of the last possible lead-out start (CD media with an ATIP), else None."""
+        return self.medium.atip.lead_out_lba if self.medium.atip is not None else None
+
     def track_end_cue(self, t: dict[str, Any]) -> int:
         """End of a disc-at-once track as the cue sheet fixed it."""
         return int(t.get("sao_end", self.track_end(t)))

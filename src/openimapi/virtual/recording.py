@@ -133,7 +133,7 @@ def _write_sao(dev: Device, disc: DiscState, lba: int, blocks: int, data: bytes,
     if lba + blocks > int(cue["leadout"]):
         raise cc.lba_out_of_range("the write runs into the lead-out of the cue sheet")
     if not test:
-        _store_cd(disc, lba, data, dev.write_block_size(), blocks)
+        _store_cd(disc, lba, data, block_size_at(dev, lba), blocks)
     cue["written"] = int(cue["written"]) + blocks
     for t in disc.tracks:
         if t["session"] == len(disc.sessions) and not t["closed"]:
@@ -143,7 +143,7 @@ def _write_sao(dev: Device, disc: DiscState, lba: int, blocks: int, data: bytes,
 @handler(0x2A, "write")
 def write10(dev: Device, cmd: Command) -> bytes:
     head = mw.Write10.from_cdb(cmd.cdb, block_size=1)
-    _check_length(dev, cmd, head.transfer_length)
+    _check_length(dev, cmd, head.lba, head.transfer_length)
     do_write(dev, head.lba, head.transfer_length, cmd.data_out)
     return b""
 
@@ -151,13 +151,23 @@ def write10(dev: Device, cmd: Command) -> bytes:
 @handler(0xAA, "write")
 def write12(dev: Device, cmd: Command) -> bytes:
     head = mw.Write12.from_cdb(cmd.cdb, block_size=1)
-    _check_length(dev, cmd, head.transfer_length)
+    _check_length(dev, cmd, head.lba, head.transfer_length)
     do_write(dev, head.lba, head.transfer_length, cmd.data_out)
     return b""
 
 
-def _check_length(dev: Device, cmd: Command, blocks: int) -> None:
-    size = dev.write_block_size()
+def block_size_at(dev: Device, lba: int) -> int:
+    """Bytes per block the host sends for a WRITE at ``lba``."""
+    disc = dev.medium()
+    if disc.medium.is_cd and disc.s.get("cue"):
+        from openimapi.virtual.cd import sao_block_size
+
+        return sao_block_size(disc, lba)
+    return dev.write_block_size()
+
+
+def _check_length(dev: Device, cmd: Command, lba: int, blocks: int) -> None:
+    size = block_size_at(dev, lba)
     if len(cmd.data_out) != blocks * size:
         raise cc.parameter_length_error(f"{len(cmd.data_out)} bytes sent for {blocks} blocks of {size}")
 
