@@ -76,14 +76,15 @@ DATA_BLOCK_SIZES = {0: 2352, 1: 2368, 2: 2448, 3: 2448, 8: 2048, 9: 2336, 10: 20
 
 def default_page05() -> dict[str, Any]:
     """Write parameters after power-on (MMC-6 7.5.4 defaults as drives report them)."""
-    return {"write_type": 1, "test_write": False, "bufe": False, "ls_v": False, "multisession": 0, "fp": False,
-            "copy": False, "track_mode": 4, "data_block_type": 8, "link_size": 0, "host_app_code": 0,
-            "session_format": 0, "packet_size": 0, "audio_pause": 150, "mcn": "", "isrc": ""}
+    return {"write_type": 1, "test_write": False, "bufe": False, "ls_v": False, "multi_session": 0, "fp": False,
+            "copy": False, "track_mode": 4, "data_block_type": 8, "link_size": 0, "host_application_code": 0,
+            "session_format": 0, "packet_size": 0, "audio_pause_length": 150, "mcn": None, "isrc": None}
 
 
 def _load_handlers() -> None:
     """Import the handler modules (they register themselves in HANDLERS)."""
     import openimapi.virtual.cd
+    import openimapi.virtual.primary
     import openimapi.virtual.recording  # noqa: F401
 
 

@@ -198,7 +198,7 @@ def _finish_sao(dev: Device, disc: DiscState) -> None:
             t["written"] = disc.track_end_cue(t) - int(t["start"])
             t["closed"] = True
     disc.s["cue"] = None
-    disc.close_session(finalize=int(dev.page05["multisession"]) == 0)
+    disc.close_session(finalize=int(dev.page05["multi_session"]) == 0)
 
 
 @handler(0x53, "write")
@@ -234,7 +234,7 @@ def close_track_session(dev: Device, cmd: Command) -> bytes:
     elif fn == 1:
         disc.close_track(req.number)
     elif fn == 2 or (fn == 4 and m.layers == 2):
-        finalize = (m.is_cd or m.profile in (0x11, 0x14)) and int(dev.page05["multisession"]) == 0
+        finalize = (m.is_cd or m.profile in (0x11, 0x14)) and int(dev.page05["multi_session"]) == 0
         disc.close_session(finalize=finalize)
     elif fn == 3 and m.profile == 0x14 or fn in (5, 6) and m.profile in (0x1B, 0x2B) or fn == 6 and m.is_bd:
         disc.close_session(finalize=True)
