@@ -73,8 +73,8 @@ def send_cue_sheet(dev: Device, cmd: Command) -> bytes:
         if i + 1 < len(entries):
             nxt = entries[i + 1]
             segments[-1][1] = msf_to_lba(nxt.minute, nxt.second, nxt.frame)
-        t = tracks.setdefault(e.track, {"index0": None, "index1": None, "control": e.control,
-                                        "mode": _mode_of_form(e.data_form)})
+        t: dict[str, Any] = tracks.setdefault(
+            e.track, {"index0": None, "index1": None, "control": e.control, "mode": _mode_of_form(e.data_form)})
         if e.index == 0:
             t["index0"] = lba
         elif e.index == 1 and t["index1"] is None:
@@ -94,20 +94,20 @@ def send_cue_sheet(dev: Device, cmd: Command) -> bytes:
         t = tracks[n]
         end = leadout
         if k + 1 < len(numbers):
-            nxt = tracks[numbers[k + 1]]
-            end = nxt["index0"] if nxt["index0"] is not None else nxt["index1"]
+            after = tracks[numbers[k + 1]]
+            end = after["index0"] if after["index0"] is not None else after["index1"]
         start = int(t["index1"])
         pregap = start - int(t["index0"]) if t["index0"] is not None else 0
         disc.tracks.append({"session": session, "start": start, "reserved": None, "written": 0, "closed": False,
                             "control": int(t["control"]), "mode": t["mode"], "pregap": pregap, "sao_end": end})
-    for code in codes:
-        if code.adr == 2:
-            disc.s["mcn"] = code.text()
-    isrcs = [c for c in codes if c.adr == 3]
-    for c in isrcs:
-        number = c.payload[0] if c.payload else 0
-        if number in tracks:
-            disc.s["isrc"][str(number)] = c.text()
+    mcn = "".join(c.text for c in codes if c.adr == 2)
+    if mcn:
+        disc.s["mcn"] = mcn
+    isrc: dict[str, str] = {}
+    for c in codes:
+        if c.adr == 3 and c.payload[0] in tracks:
+            isrc[str(c.payload[0])] = isrc.get(str(c.payload[0]), "") + c.text
+    disc.s["isrc"].update(isrc)
     disc.s["cue"] = {"start": first, "written": 0, "leadout": leadout, "segments": segments}
     return b""
 
@@ -251,5 +251,6 @@ def q_entries(disc: DiscState) -> list[QEntry]:
             out.append(QEntry(number, int(t["control"]), 1, n, 0, 0, 0, *lba_to_msf(int(t["start"]))))
         if not disc.finalized and number == sessions[-1] and disc.atip_lead_out() is not None:
             nxt = disc.next_track_start()
-            out.append(QEntry(number, ctl_last, 5, 0xB0, *lba_to_msf(nxt), 0, *lba_to_msf(disc.atip_lead_out() or 0)))
+            m, s, f = lba_to_msf(nxt)
+            out.append(QEntry(number, ctl_last, 5, 0xB0, m, s, f, *lba_to_msf(disc.atip_lead_out() or 0)))
     return out

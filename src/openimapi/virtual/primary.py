@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from openimapi.mmc import modepages as mp
-from openimapi.mmc import spc
-from openimapi.mmc import vpd
+from openimapi.mmc import spc, vpd
 from openimapi.mmc.command import Command
 from openimapi.mmc.modeparams import ModeParameters
 from openimapi.mmc.sense import build_fixed_sense

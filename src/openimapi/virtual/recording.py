@@ -236,7 +236,7 @@ def close_track_session(dev: Device, cmd: Command) -> bytes:
     elif fn == 2 or (fn == 4 and m.layers == 2):
         finalize = (m.is_cd or m.profile in (0x11, 0x14)) and int(dev.page05["multi_session"]) == 0
         disc.close_session(finalize=finalize)
-    elif fn == 3 and m.profile == 0x14 or fn in (5, 6) and m.profile in (0x1B, 0x2B) or fn == 6 and m.is_bd:
+    elif (fn == 3 and m.profile == 0x14) or (fn in (5, 6) and m.profile in (0x1B, 0x2B)) or (fn == 6 and m.is_bd):
         disc.close_session(finalize=True)
     else:
         raise cc.invalid_field(2, 2, message=f"close function {fn} does not apply to {m.title}")
