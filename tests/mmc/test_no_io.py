@@ -58,7 +58,7 @@ def _modules_after(imports: str) -> set[str]:
 
 def test_import_mmc_loads_no_io_module() -> None:
     baseline = _modules_after("")
-    loaded = _modules_after("import openimapi.mmc, openimapi.mmc.spc, openimapi.mmc.modepages, openimapi.mmc.sense")
+    loaded = _modules_after("import openimapi.mmc, openimapi.mmc.spc, openimapi.mmc.sense_map, openimapi.mmc.vpd")
     new = loaded - baseline
     assert "openimapi.mmc.spc" in new  # the probe did import the codec
     offending = {m for m in new if m in IO_MODULES or m.split(".")[0] in IO_MODULES}

@@ -3,7 +3,7 @@ sense decoding. Nothing in this package opens a file, starts a thread or reads a
 
 Modules are named after the standard they implement: :mod:`.spc` (SPC-4 primary commands
 and mode pages), :mod:`.mmc` (MMC-6 commands), :mod:`.features` (GET CONFIGURATION profiles
-and features as tables), :mod:`.sense` (sense data and the sense-to-HRESULT table).
+and features as tables), :mod:`.sense` (sense data), :mod:`.sense_map` (the sense-to-HRESULT table).
 """
 
 from openimapi.mmc.command import DEFAULT_TIMEOUT, Command, Completion, Direction, ScsiStatus
@@ -60,6 +60,13 @@ from openimapi.mmc.read import (
     SectorType,
     SubchannelSelection,
     read_cd_sector_size,
+)
+from openimapi.mmc.sense_map import (
+    SENSE_TABLE,
+    command_timeout_error,
+    describe_sense,
+    error_from_completion,
+    hresult_for_sense,
 )
 from openimapi.mmc.spc import (
     Inquiry,
@@ -147,8 +154,13 @@ __all__ += [
     "SubchannelDataForm",
     "cue_sheet_block_size",
 ]
-# spc + mode pages (SPC-4 primary commands, MMC mode pages)
+# spc + mode pages (SPC-4 primary commands, MMC mode pages) + the sense-to-HRESULT table
 __all__ += [
+    "SENSE_TABLE",
+    "command_timeout_error",
+    "describe_sense",
+    "error_from_completion",
+    "hresult_for_sense",
     "BlockDescriptor",
     "CapabilitiesPage",
     "DataBlockType",
