@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_iscsi_raw import (
     close_track_session,
     get_configuration,
@@ -16,8 +17,10 @@ from test_iscsi_raw import (
 )
 from tgt_server import Target, Tgt
 
-from openimapi import transport
+from openimapi import errors, transport
+from openimapi.engine.device import run
 from openimapi.mmc import Command
+from openimapi.mmc.toc import Toc
 
 
 def read_toc(fmt: int, length: int, msf: bool = False) -> Command:
@@ -47,12 +50,19 @@ def test_closed_disc_deviations(blank_dvd: Target) -> None:
         toc = drive.execute(read_toc(0, 0xFFFE))
         declared = int.from_bytes(toc.data[:2], "big") + 2
         assert declared == 20 and len(toc.data) == 18 and toc.residual == 0xFFFE - 18  # row 1
+        parsed = Toc.from_bytes(toc.data)  # forgiving: the partial lead-out is dropped
+        assert [entry.track for entry in parsed.entries] == [1] and parsed.entries[0].address == 0
 
 
 def test_command_set_deviations(blank_dvd: Target) -> None:
     with transport.open(blank_dvd.address()) as drive:
         ready(drive)
         assert sense_of(drive.execute(read_toc(2, 64, msf=True))) == (0x2, 0x24, 0x00)  # row 2
+        slept: list[float] = []
+        with pytest.raises(errors.ImapiError) as caught:
+            run(drive, read_toc(2, 64, msf=True), sleep=slept.append)
+        assert not isinstance(caught.value, errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA | errors.E_IMAPI_RECORDER_MEDIA_BUSY)
+        assert slept == []  # not waited on as if the drive were becoming ready
         gesn = drive.execute(Command(bytes([0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8, 0]), data_in_length=8))
         assert sense_of(gesn) == (0x5, 0x20, 0x00) and len(gesn.data) == 8  # row 4 and row 10
         for cdb in (

@@ -1,0 +1,203 @@
+"""Peer tests: the IMAPI2 recording stack (DiscRecorder2, DiscFormat2Data) against tgt's
+MMC emulation, an implementation of MMC that shares no code with ours, reached over iSCSI.
+
+The image is an ISO 9660 + Joliet image of a generated tree, mastered by pycdlib (an
+independent mastering library; openimapi.fs is not used here so that the recorder is the
+only code under test); what reaches tgt's backing file is read back with pycdlib and
+xorriso. tgt's deviations from MMC (docs/tgt-deviations.md) show here as a drive that
+finalizes on any close and turns into a DVD-ROM afterwards; the stack must cope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pycdlib
+import pytest
+from tgt_server import Target
+
+from openimapi import errors, transport
+from openimapi.enums import IMAPI_BURN_VERIFICATION_LEVEL as VL
+from openimapi.enums import IMAPI_FORMAT2_DATA_MEDIA_STATE as MS
+from openimapi.enums import IMAPI_MEDIA_PHYSICAL_TYPE as MT
+from openimapi.errors import SuccessCode
+from openimapi.imapi2 import DiscFormat2Data, DiscRecorder2
+from openimapi.mmc.sense import decode_sense
+from openimapi.mmc.spc import PreventAllowMediumRemoval
+
+
+def generated_tree(seed: int = 10) -> dict[str, bytes]:
+    """Paths (Joliet names, '/'-separated) to contents: nested folders, empty and
+    multi-extent-sized files, sizes off the 2048-byte grid."""
+    rng = random.Random(seed)
+    tree: dict[str, bytes] = {"readme.txt": b"openimapi peer test\n", "empty.dat": b""}
+    for d in range(3):
+        for f in range(4):
+            size = rng.choice([1, 2047, 2048, 2049, 70_000, 300_001])
+            tree[f"dir{d}/sub{f % 2}/file{f}.bin"] = rng.randbytes(size)
+    return tree
+
+
+def master(tree: dict[str, bytes]) -> bytes:
+    iso = pycdlib.PyCdlib()
+    iso.new(interchange_level=3, joliet=3, vol_ident="PEER_TEST")
+    made: set[str] = set()
+    for index, (path, data) in enumerate(sorted(tree.items())):
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in made:
+                made.add(folder)
+                iso9660 = "/" + "/".join(p.upper() for p in parts[:depth])
+                iso.add_directory(iso9660, joliet_path="/" + folder)
+        iso_name = "/".join(p.upper() for p in parts[:-1] + [f"F{index}.BIN;1"])
+        iso.add_fp(io.BytesIO(data), len(data), "/" + iso_name, joliet_path="/" + path)
+    out = io.BytesIO()
+    iso.write_fp(out)
+    iso.close()
+    return out.getvalue()
+
+
+def read_tree_pycdlib(image: Path) -> dict[str, bytes]:
+    reader = pycdlib.PyCdlib()
+    reader.open(str(image))
+    found: dict[str, bytes] = {}
+    try:
+        for root, _dirs, files in reader.walk(joliet_path="/"):
+            for name in files:
+                path = f"{root.rstrip('/')}/{name}"
+                out = io.BytesIO()
+                reader.get_file_from_iso_fp(out, joliet_path=path)
+                found[path.lstrip("/")] = out.getvalue()
+    finally:
+        reader.close()
+    return found
+
+
+def xorriso_md5s(image: Path, tmp: Path) -> dict[str, str]:
+    """Extract the Joliet tree with xorriso and hash every file."""
+    out = tmp / "extracted"
+    subprocess.run(
+        ["xorriso", "-osirrox", "on", "-indev", str(image), "-extract", "/", str(out)],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return {
+        str(p.relative_to(out)): hashlib.md5(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def recorder(blank_dvd: Target) -> Iterator[DiscRecorder2]:
+    rec = DiscRecorder2(blank_dvd.address())
+    try:
+        yield rec
+    finally:
+        rec.close()
+
+
+def data_format(rec: DiscRecorder2) -> DiscFormat2Data:
+    fmt = DiscFormat2Data()
+    fmt.recorder = rec
+    fmt.client_name = "openimapi-peer"
+    return fmt
+
+
+def test_identify_tgt_as_a_dvd_recorder_with_blank_dvd_plus_r(recorder: DiscRecorder2) -> None:
+    assert (recorder.vendor_id, recorder.product_id) == ("IET", "VIRTUAL-CDROM")
+    assert recorder.current_profiles == [0x1B]
+    assert {0x10, 0x1B} <= set(recorder.supported_profiles)
+    fmt = data_format(recorder)
+    assert fmt.is_recorder_supported(recorder) and fmt.is_current_media_supported(recorder)
+    assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_DVDPLUSR
+    assert fmt.media_physically_blank and fmt.media_heuristically_blank
+    assert fmt.current_media_status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_BLANK
+    assert fmt.next_writable_address == 0 and fmt.free_sectors_on_media > 2_000_000
+
+
+@pytest.mark.parametrize("level", [VL.IMAPI_BURN_VERIFICATION_QUICK, VL.IMAPI_BURN_VERIFICATION_FULL])
+def test_write_a_generated_tree_and_read_it_back_independently(
+    recorder: DiscRecorder2, blank_dvd: Target, tmp_path: Path, level: VL
+) -> None:
+    tree = generated_tree()
+    image = master(tree)
+    fmt = data_format(recorder)
+    fmt.burn_verification_level = level
+    assert fmt.write(io.BytesIO(image)) == SuccessCode.S_OK
+    backing = blank_dvd.backing()
+    assert backing.stat().st_size == len(image)
+    assert backing.read_bytes() == image
+    assert read_tree_pycdlib(backing) == {path: data for path, data in tree.items()}
+    if shutil.which("xorriso"):
+        expected = {path: hashlib.md5(data).hexdigest() for path, data in tree.items()}
+        assert xorriso_md5s(backing, tmp_path) == expected
+    # tgt finalizes on any close and then reports a DVD-ROM (deviation 3): the disc is
+    # closed for good and a second session is refused with the documented error.
+    status = fmt.current_media_status
+    assert status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_FINALIZED
+    assert not status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE
+    with pytest.raises(errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED):
+        fmt.write(io.BytesIO(image))
+    assert backing.read_bytes() == image  # and nothing was touched
+
+
+def test_the_tray_is_unlocked_after_a_write(recorder: DiscRecorder2, blank_dvd: Target) -> None:
+    fmt = data_format(recorder)
+    assert fmt.write(master({"a.txt": b"a" * 5000})) == SuccessCode.S_OK
+    assert "Prevent removal: No" in blank_dvd.tgt.show()
+    recorder.eject_media()
+    with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA):
+        _ = fmt.current_media_status
+    recorder.close_tray()
+    assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_DVDROM
+
+
+def test_no_medium(empty_tray: Target) -> None:
+    with DiscRecorder2(empty_tray.address()) as rec:
+        fmt = data_format(rec)
+        assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_UNKNOWN
+        with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA):
+            fmt.write(bytes(16 * 2048))
+        with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA):
+            _ = fmt.current_media_status
+
+
+def test_medium_removal_prevented_by_another_initiator(recorder: DiscRecorder2, blank_dvd: Target) -> None:
+    with transport.open(blank_dvd.address()) as other:
+        other.execute(PreventAllowMediumRemoval(prevent=True).to_command())  # unit attention first
+        assert other.execute(PreventAllowMediumRemoval(prevent=True).to_command()).ok
+        with pytest.raises(errors.E_IMAPI_RECORDER_LOCKED):
+            recorder.eject_media()
+        assert other.execute(PreventAllowMediumRemoval(prevent=False).to_command()).ok
+    recorder.eject_media()
+    recorder.close_tray()
+
+
+@pytest.mark.parametrize(
+    "cdb",
+    [
+        bytes([0xFF, 0, 0, 0, 0, 0]),
+        bytes([0x53, 0, 0, 0, 0, 0, 0, 0, 16, 0]),
+        bytes([0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8, 0]),
+    ],
+    ids=["undefined", "reserve-track", "gesn"],
+)
+def test_unknown_commands_come_back_as_sense(recorder: DiscRecorder2, cdb: bytes) -> None:
+    # Pass-through sees what the drive says, the new nexus's power-on unit attention included.
+    first = recorder.send_command_no_data(bytes(6))
+    if first.hresult != SuccessCode.S_OK:
+        ua = decode_sense(first.sense)
+        assert ua is not None and (ua.key, ua.asc) == (0x6, 0x29)
+    if cdb[0] == 0x4A:
+        result = recorder.send_command_get_data_from_device(cdb, 8)
+    else:
+        result = recorder.send_command_no_data(cdb)
+    assert result.hresult == SuccessCode.S_IMAPI_COMMAND_HAS_SENSE_DATA
+    sense = decode_sense(result.sense)
+    assert sense is not None and (sense.key, sense.asc) == (0x5, 0x20)
+    assert recorder.vendor_id == "IET"  # the recorder keeps working
