@@ -30,6 +30,26 @@ _LAZY: dict[str, str] = {
     )
 }
 
+_LAZY.update(
+    (name, "openimapi.fs")
+    for name in (
+        "BootOptions",
+        "DFileSystemImageEvents",
+        "DFileSystemImageImportEvents",
+        "EnumFsiItems",
+        "EnumProgressItems",
+        "FileSystemImage",
+        "FileSystemImageResult",
+        "FsiDirectoryItem",
+        "FsiFileItem",
+        "FsiItem",
+        "FsiNamedStreams",
+        "IsoImageManager",
+        "ProgressItem",
+        "ProgressItems",
+    )
+)
+
 __all__ = ["__version__", *sorted(_LAZY)]
 
 
