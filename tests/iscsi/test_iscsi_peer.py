@@ -56,7 +56,7 @@ def master(tree: dict[str, bytes]) -> bytes:
                 made.add(folder)
                 iso9660 = "/" + "/".join(p.upper() for p in parts[:depth])
                 iso.add_directory(iso9660, joliet_path="/" + folder)
-        iso_name = "/".join(p.upper() for p in parts[:-1] + [f"F{index}.BIN;1"])
+        iso_name = "/".join([*(p.upper() for p in parts[:-1]), f"F{index}.BIN;1"])
         iso.add_fp(io.BytesIO(data), len(data), "/" + iso_name, joliet_path="/" + path)
     out = io.BytesIO()
     iso.write_fp(out)
@@ -193,10 +193,8 @@ def test_unknown_commands_come_back_as_sense(recorder: DiscRecorder2, cdb: bytes
     if first.hresult != SuccessCode.S_OK:
         ua = decode_sense(first.sense)
         assert ua is not None and (ua.key, ua.asc) == (0x6, 0x29)
-    if cdb[0] == 0x4A:
-        result = recorder.send_command_get_data_from_device(cdb, 8)
-    else:
-        result = recorder.send_command_no_data(cdb)
+    gesn = cdb[0] == 0x4A
+    result = recorder.send_command_get_data_from_device(cdb, 8) if gesn else recorder.send_command_no_data(cdb)
     assert result.hresult == SuccessCode.S_IMAPI_COMMAND_HAS_SENSE_DATA
     sense = decode_sense(result.sense)
     assert sense is not None and (sense.key, sense.asc) == (0x5, 0x20)
