@@ -12,73 +12,57 @@ from collections.abc import Callable
 
 from openimapi import errors
 from openimapi.mmc import Command, Completion
-from openimapi.mmc.sense import Sense, SenseKey, decode_sense
+from openimapi.mmc.sense import SenseKey, decode_sense
+from openimapi.mmc.sense_map import error_from_completion
 from openimapi.transport import Transport
 
-__all__ = ["error_for_completion", "run"]
+__all__ = ["deliver", "error_for_completion", "run"]
 
-# (key, asc, ascq or None for any) -> documented error class; first match wins.
-_SENSE_ERRORS: tuple[tuple[int, int, int | None, type[errors.ImapiError]], ...] = (
-    (SenseKey.NOT_READY, 0x3A, None, errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA),
-    (SenseKey.NOT_READY, 0x04, 0x01, errors.E_IMAPI_RECORDER_MEDIA_BECOMING_READY),
-    (SenseKey.NOT_READY, 0x04, 0x04, errors.E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS),
-    (SenseKey.NOT_READY, 0x04, 0x07, errors.E_IMAPI_RECORDER_MEDIA_BUSY),
-    (SenseKey.NOT_READY, 0x04, 0x08, errors.E_IMAPI_RECORDER_MEDIA_BUSY),
-    (SenseKey.NOT_READY, 0x30, None, errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
-    (SenseKey.NOT_READY, 0x04, None, errors.E_IMAPI_RECORDER_MEDIA_BUSY),
-    (SenseKey.DATA_PROTECT, 0x27, None, errors.E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED),
-    (SenseKey.ILLEGAL_REQUEST, 0x30, None, errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
-    (SenseKey.MEDIUM_ERROR, 0x30, None, errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
-    (SenseKey.ILLEGAL_REQUEST, 0x24, None, errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE),
-    (SenseKey.MEDIUM_ERROR, 0x0C, 0x09, errors.E_IMAPI_LOSS_OF_STREAMING),
-    (SenseKey.ILLEGAL_REQUEST, 0x2C, None, errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE),
-    (SenseKey.ILLEGAL_REQUEST, 0x64, None, errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
-)
+#: Seconds :func:`run` waits out a transient NOT READY answer before reporting it.
+TRANSIENT_WAIT = 30.0
 
 #: NOT READY conditions that a caller waits out before giving up.
 _TRANSIENT = {(SenseKey.NOT_READY, 0x04, 0x01), (SenseKey.NOT_READY, 0x04, 0x07), (SenseKey.NOT_READY, 0x04, 0x08)}
 
 
 def error_for_completion(command: Command, completion: Completion) -> errors.ImapiError:
-    """The documented error for a completion that is not GOOD.
+    """The documented error for a completion that is not GOOD (the table of
+    :mod:`openimapi.mmc.sense_map`).
 
     Raises:
-        ValueError: the completion is GOOD (nothing failed).
+        ValueError: the completion is a success (GOOD, CONDITION MET, recovered error).
     """
-    if completion.ok:
-        raise ValueError("a GOOD completion is not an error")
-    name = command.name or f"opcode {command.opcode:#04x}"
-    sense = decode_sense(completion.sense) if completion.sense else None
-    if sense is None:
-        if completion.status == 0x08:  # BUSY
-            return errors.E_IMAPI_RECORDER_MEDIA_BUSY(f"{name}: the device is busy")
-        return errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(
-            f"{name}: status {completion.status:#04x} without sense data"
-        )
-    cls = _class_for(sense)
-    message = f"{name} failed: {sense}"
-    if issubclass(cls, errors.DeviceError):
-        return cls(message, sense=sense, cdb=command.cdb)
-    err = cls(message)
-    err.sense = sense  # type: ignore[attr-defined]
-    err.cdb = command.cdb  # type: ignore[attr-defined]
+    err = error_from_completion(command, completion)
+    if err is None:
+        raise ValueError("the completion is not an error")
     return err
 
 
-def _class_for(sense: Sense) -> type[errors.ImapiError]:
-    for key, asc, ascq, cls in _SENSE_ERRORS:
-        if sense.key == key and sense.asc == asc and (ascq is None or sense.ascq == ascq):
-            return cls
-    if sense.key == SenseKey.UNIT_ATTENTION and sense.asc == 0x28:
-        return errors.E_IMAPI_RECORDER_MEDIA_BECOMING_READY
-    return errors.E_FAIL
+def deliver(transport: Transport, command: Command) -> Completion:
+    """Execute once; transport failures become E_IMAPI_RECORDER_COMMAND_TIMEOUT or
+    HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST) unless they already carry an IMAPI code.
+
+    Raises:
+        ImapiError: as above.
+    """
+    name = command.name or f"opcode {command.opcode:#04x}"
+    try:
+        return transport.execute(command)
+    except errors.DeviceTimeoutError as exc:
+        if type(exc) is errors.DeviceTimeoutError:
+            raise errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT(f"{name}: {exc.message}") from exc
+        raise
+    except errors.TransportError as exc:
+        if type(exc) is errors.TransportError:
+            raise errors.HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST(f"{name}: {exc.message}") from exc
+        raise
 
 
 def run(
     transport: Transport,
     command: Command,
     *,
-    wait: float = 30.0,
+    wait: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Completion:
@@ -88,11 +72,11 @@ def run(
         ImapiError: the documented error for the device's final answer.
         TransportError: the transport failed to deliver the command.
     """
-    deadline = clock() + wait
+    deadline = clock() + (TRANSIENT_WAIT if wait is None else wait)
     attention_retries = 3
     while True:
-        completion = transport.execute(command)
-        if completion.ok:
+        completion = deliver(transport, command)
+        if completion.ok or error_from_completion(command, completion) is None:
             return completion
         sense = decode_sense(completion.sense) if completion.sense else None
         if sense is not None:

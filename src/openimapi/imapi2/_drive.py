@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from openimapi import errors
-from openimapi.engine.device import error_for_completion, run
+from openimapi.engine.device import deliver, error_for_completion, run
 from openimapi.mmc import Command, Completion
 from openimapi.mmc.sense import SenseKey, decode_sense
 from openimapi.transport import Transport
@@ -264,7 +264,7 @@ class Drive:
     # -- medium state ---------------------------------------------------------------------------
     def test_unit_ready(self) -> Completion:
         """TEST UNIT READY, answer returned as is (never raises for CHECK CONDITION)."""
-        return self.transport.execute(Command(bytes(6), name="TEST UNIT READY"))
+        return deliver(self.transport, Command(bytes(6), name="TEST UNIT READY"))
 
     def require_medium(self) -> None:
         """Raises: the documented error when TEST UNIT READY is not GOOD (no medium, ...)."""

@@ -45,9 +45,8 @@ class ExclusiveAccess:
     def __init__(self, address: str, transport: Any) -> None:
         self.address = address
         self._transport = transport
-        self._native = all(
-            callable(getattr(transport, n, None)) for n in ("acquire_exclusive", "release_exclusive", "exclusive_owner")
-        )
+        self._native = all(callable(getattr(transport, n, None)) for n in ("acquire_exclusive", "release_exclusive"))
+        self._native = self._native and hasattr(transport, "exclusive_owner")
         self._fd: int | None = None
         self._client = ""
         self.depth = 0
@@ -65,7 +64,9 @@ class ExclusiveAccess:
         if self.held:
             return self._client
         if self._native:
-            owner = self._transport.exclusive_owner()
+            owner = self._transport.exclusive_owner
+            if callable(owner):
+                owner = owner()
             return str(owner) if owner else ""
         path = self._path
         if not path.exists():

@@ -47,6 +47,7 @@ from openimapi.imapi2.multisession import (
     previous_session,
 )
 from openimapi.imapi2.recorder import DiscRecorder2
+from openimapi.mmc.sense import SenseKey
 
 __all__ = ["DiscFormat2Data"]
 
@@ -286,14 +287,17 @@ class DiscFormat2Data(DiscFormat2):
         drive = self._drive()
         profile = drive.current_profile()
         kbps = _sectors_to_kbps(self._requested_speed) if self._requested_speed > 0 else 0
-        if profile in CD_PROFILES:
-            drive.set_cd_speed(kbps, rotation=1 if self._requested_cav else 0)
-        elif profile:
-            try:
-                capacity = drive.read_capacity()[0]
-            except errors.ImapiError:
-                capacity = 0
-            drive.set_streaming(kbps, max(capacity, self._state().total - 1), wrc=1 if self._requested_cav else 0)
+        try:
+            if profile in CD_PROFILES:
+                drive.set_cd_speed(kbps, rotation=1 if self._requested_cav else 0)
+            elif profile:
+                end = max(0, self._state().total - 1)
+                drive.set_streaming(kbps, end, wrc=1 if self._requested_cav else 0)
+        except errors.ImapiError as exc:
+            sense = getattr(exc, "sense", None)
+            if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc in (0x24, 0x26):
+                raise errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH(f"the drive refused the speed: {exc}") from exc
+            raise
         speed_adjusted = self._requested_speed > 0 and abs(self.current_write_speed - self._requested_speed) > 1
         rotation_adjusted = self._requested_cav and not self.current_rotation_type_is_pure_cav
         if speed_adjusted and rotation_adjusted:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from openimapi import errors, transport
+from openimapi.engine.device import deliver
 from openimapi.enums import IMAPI_MODE_PAGE_REQUEST_TYPE, IMAPI_READ_TRACK_ADDRESS_TYPE
 from openimapi.errors import SuccessCode
 from openimapi.imapi2._drive import Drive
@@ -385,7 +386,7 @@ class DiscRecorder2:
         command = Command(cdb, data_in_length=data_in, data_out=data_out, timeout=float(timeout), name="passthrough")
         if self._transport is None:
             raise errors.E_IMAPI_RECORDER_REQUIRED("call initialize_disc_recorder first")
-        completion = self._transport.execute(command)
+        completion = deliver(self._transport, command)
         if completion.ok:
             return CommandResult(SuccessCode.S_OK, b"", completion.data)
         if completion.sense:
