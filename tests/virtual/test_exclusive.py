@@ -9,7 +9,8 @@ import textwrap
 import pytest
 
 from openimapi import errors, transport, virtual
-from openimapi.mmc import Command
+from openimapi.mmc import Command, ScsiStatus
+from openimapi.mmc.sense_map import error_from_completion
 
 HOLDER = textwrap.dedent(
     """
@@ -39,8 +40,10 @@ def test_two_processes_exclusive_access() -> None:
             assert t.exclusive_owner == "burner-A"  # type: ignore[attr-defined]
             with pytest.raises(errors.E_IMAPI_RECORDER_LOCKED, match="burner-A"):
                 t.acquire_exclusive("burner-B")  # type: ignore[attr-defined]
-            with pytest.raises(errors.E_IMAPI_RECORDER_LOCKED):
-                t.execute(Command(bytes([0x2A, 0, 0, 0, 0, 0, 0, 0, 1, 0]), data_out=bytes(2048)))
+            write = Command(bytes([0x2A, 0, 0, 0, 0, 0, 0, 0, 1, 0]), data_out=bytes(2048))
+            busy = t.execute(write)
+            assert busy.status == ScsiStatus.RESERVATION_CONFLICT
+            assert isinstance(error_from_completion(write, busy), errors.E_IMAPI_RECORDER_LOCKED)
             assert drive.exclusive_owner == "burner-A"
             with pytest.raises(virtual.MediumLocked):
                 virtual.remove_drive("d1")

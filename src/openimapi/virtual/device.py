@@ -143,20 +143,24 @@ class Device:
     def execute(self, command: Command) -> Completion:
         """Run one command under the drive's command lock.
 
+        Another client's exclusive access (or the ``locked`` fault) is answered with
+        RESERVATION CONFLICT status, as a reserved device answers other initiators.
+
         Raises:
             DeviceGone: an injected device-gone fault.
             DeviceTimeout: an injected timeout.
-            DeviceLocked: another client holds exclusive access.
         """
         owner = self.drive.locked_by_other()
-        if owner is not None:
-            raise DeviceLocked(owner)
+        if owner is not None:  # as a reserved device answers another initiator
+            return Completion(status=ScsiStatus.RESERVATION_CONFLICT, residual=command.data_in_length)
         with self.drive.locked():
             self._sync_disc()
             before = json.dumps(self.disc.s, sort_keys=True) if self.disc is not None else None
             try:
                 data = self._dispatch(command)
                 completion = self._good(command, data)
+            except DeviceLocked:
+                completion = Completion(status=ScsiStatus.RESERVATION_CONFLICT, residual=command.data_in_length)
             except CheckCondition as exc:
                 self.last_sense = exc.sense
                 completion = Completion(status=ScsiStatus.CHECK_CONDITION, sense=exc.sense,
