@@ -84,6 +84,7 @@ def default_page05() -> dict[str, Any]:
 def _load_handlers() -> None:
     """Import the handler modules (they register themselves in HANDLERS)."""
     import openimapi.virtual.cd
+    import openimapi.virtual.info
     import openimapi.virtual.primary
     import openimapi.virtual.recording  # noqa: F401
 
