@@ -33,6 +33,24 @@ from openimapi.mmc.disc import (
     SessionState,
     TrackInformation,
 )
+from openimapi.mmc.drive import (
+    BufferCapacity,
+    ChangerState,
+    EventClass,
+    EventStatus,
+    GetEventStatusNotification,
+    MechanismState,
+    MechanismStatus,
+    MechanismStatusAnswer,
+    MediaEvent,
+    MediaEventCode,
+    NotificationClass,
+    OperationalChangeEvent,
+    OperationalEventCode,
+    ReadBufferCapacity,
+    SendOpcInformation,
+    SlotEntry,
+)
 from openimapi.mmc.feature_types import Feature, FeatureDescriptor, ProfileDescriptor, decode_feature
 from openimapi.mmc.features import Configuration, GetConfiguration, RequestType
 from openimapi.mmc.modepages import (
@@ -79,6 +97,18 @@ from openimapi.mmc.spc import (
     SenseData,
     StartStopUnit,
     TestUnitReady,
+)
+from openimapi.mmc.speed import (
+    MAX_SPEED,
+    PerformanceDescriptor,
+    RotationalControl,
+    SetCdSpeed,
+    SetStreaming,
+    StreamingType,
+    kbps_from_factor,
+    kbps_from_sectors_per_second,
+    sectors_per_second_from_kbps,
+    speed_factor,
 )
 from openimapi.mmc.toc import (
     LEAD_OUT_TRACK,
@@ -153,6 +183,32 @@ __all__ += [
     "SendCueSheet",
     "SubchannelDataForm",
     "cue_sheet_block_size",
+    "BufferCapacity",
+    "ChangerState",
+    "EventClass",
+    "EventStatus",
+    "GetEventStatusNotification",
+    "MechanismState",
+    "MechanismStatus",
+    "MechanismStatusAnswer",
+    "MediaEvent",
+    "MediaEventCode",
+    "NotificationClass",
+    "OperationalChangeEvent",
+    "OperationalEventCode",
+    "ReadBufferCapacity",
+    "SendOpcInformation",
+    "SlotEntry",
+    "MAX_SPEED",
+    "PerformanceDescriptor",
+    "RotationalControl",
+    "SetCdSpeed",
+    "SetStreaming",
+    "StreamingType",
+    "kbps_from_factor",
+    "kbps_from_sectors_per_second",
+    "sectors_per_second_from_kbps",
+    "speed_factor",
 ]
 # spc + mode pages (SPC-4 primary commands, MMC mode pages) + the sense-to-HRESULT table
 __all__ += [
