@@ -17,6 +17,7 @@ parsed by :class:`openimapi.mmc.modeparams.ModeParameters`.
 
 from __future__ import annotations
 
+import abc
 import enum
 from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
@@ -127,7 +128,7 @@ def _bits(**flags: tuple[bool, int]) -> int:
     return out
 
 
-class _Page:
+class _Page(abc.ABC):
     """Shared mechanics of the pages with a known layout (page_0 format, SPF = 0).
 
     A subclass gives ``PAGE_CODE``, ``_layout()`` (the bytes after the 2-byte header in the
@@ -141,8 +142,9 @@ class _Page:
     page_length: int | None
     trailing: bytes
 
+    @abc.abstractmethod
     def _layout(self) -> bytes:
-        raise NotImplementedError  # pragma: no cover - every page class defines it
+        """The page body after the 2-byte header, in the layout known here."""
 
     @property
     def code(self) -> int:
