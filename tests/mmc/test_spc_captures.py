@@ -9,6 +9,7 @@ standard gives, and decodes it back; such tests say so.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -363,3 +364,60 @@ def test_mode_select_page_05_of_cdrwtool(cap: Capture) -> None:
     command = ModeSelect10.for_parameters(ModeParameters(pages=(page,))).to_command()
     assert cap.cdb is not None and command.cdb == cap.cdb[:10]
     assert WriteParametersPage.from_bytes(raw) == page
+
+
+# ------------------------------------------------------------------------------ dvd+rw-mediainfo
+
+MEDIAINFO = r"^dvd\+rw-mediainfo report"
+_SPEED_LINE = re.compile(r"^(Current Write Speed|Write Speed #(\d+)):\s+([\d.]+)x(\d+)=(\d+)KB/s$")
+_INQUIRY_LINE = re.compile(r"^INQUIRY:\s+\[(.{8})\]\[(.{16})\]\[(.{4})\]$")
+
+
+def _mediainfo_with(pattern: re.Pattern[str]) -> list[Any]:
+    return params(lambda cap: re.search(MEDIAINFO, cap.command) is not None and any(
+        pattern.match(line) for line in cap.stated.get("tool_output", [])
+    ))
+
+
+@pytest.mark.parametrize("cap", _mediainfo_with(_SPEED_LINE))
+def test_mediainfo_write_speeds_page_2a(cap: Capture) -> None:
+    """dvd+rw-mediainfo prints 'Current Write Speed' from page 2Ah bytes 28-29 and 'Write
+    Speed #n' from the write speed descriptors at byte 32 + 4n, bytes 2-3 (MMC-3 table
+    361; decoded-only captures). The page built from those values has them at those
+    offsets and decodes back to the same speeds, whose ratio to 1x (1385 kB/s DVD, 4495
+    kB/s BD) is the multiplier printed."""
+    current = None
+    speeds: dict[int, int] = {}
+    for line in cap.stated["tool_output"]:
+        m = _SPEED_LINE.match(line)
+        if m is None:
+            continue
+        kbps, unit, times = int(m.group(5)), int(m.group(4)), float(m.group(3))
+        assert abs(kbps / unit - times) < 0.05  # the printed multiplier is speed / 1x
+        if m.group(2) is None:
+            current = kbps
+        else:
+            speeds[int(m.group(2))] = kbps
+    assert current is not None and sorted(speeds) == list(range(len(speeds)))
+    ordered = tuple(speeds[i] for i in range(len(speeds)))
+    page = CapabilitiesPage(
+        current_write_speed_selected=current,
+        write_speed_descriptors=tuple(WriteSpeedDescriptor(s) for s in ordered),
+    )
+    raw = page.to_bytes()
+    assert int.from_bytes(raw[28:30], "big") == current
+    assert int.from_bytes(raw[30:32], "big") == len(ordered)
+    assert [int.from_bytes(raw[32 + 4 * i + 2 : 32 + 4 * i + 4], "big") for i in range(len(ordered))] == list(ordered)
+    decoded = CapabilitiesPage.from_bytes(raw)
+    assert decoded.write_speeds == ordered and decoded.current_write_speed_selected == current
+
+
+@pytest.mark.parametrize("cap", _mediainfo_with(_INQUIRY_LINE))
+def test_mediainfo_inquiry_line(cap: Capture) -> None:
+    """dvd+rw-mediainfo's '[%.8s][%.16s][%.4s]' of INQUIRY bytes 8..35: placed in an answer
+    they decode to the trimmed fields and re-encode to the same padded bytes."""
+    (m,) = [m for line in cap.stated["tool_output"] if (m := _INQUIRY_LINE.match(line))]
+    ident = "".join(m.groups()).encode("ascii")
+    data = InquiryData.from_bytes(bytes([5, 0x80, 0, 2, 31, 0, 0, 0]) + ident)
+    assert (data.vendor, data.product, data.revision) == tuple(g.rstrip(" ") for g in m.groups())
+    assert data.to_bytes()[8:36] == ident
