@@ -50,6 +50,9 @@ EXPECTED = [
     (5, 0x26, 0x02, 0x15, "E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS"),
     (5, 0x26, 0x00, SEND_OPC, "E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE"),
     (5, 0x64, 0x00, None, "E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE"),
+    (2, 0x30, 0x10, None, "E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED"),
+    (5, 0x30, 0x10, WRITE_10, "E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED"),
+    (3, 0x31, 0x00, None, "E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED"),
     (5, 0x6F, 0x04, None, "E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE"),
     (6, 0x28, 0x00, None, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY"),
     (6, 0x29, 0x02, None, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY"),
@@ -203,6 +206,22 @@ def test_capture_cdrwtool_mode_select() -> None:
         err = error_from_completion(command, Completion(status=2, sense=build_fixed_sense(key, asc, ascq)))
         assert isinstance(err, errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS)
         assert cap.stated["meaning"].lower().rstrip(".").endswith(describe_sense(err.sense).split(": ")[1])  # type: ignore[arg-type]
+
+
+def test_every_recorder_device_code_is_placed() -> None:
+    """Each device-side failure of the IMAPI2 recorder range (0xC0AA02xx/03xx) is either
+    reached by a row of the table or listed, with its origin, in NOT_FROM_SENSE."""
+    from openimapi.mmc.sense_map import NOT_FROM_SENSE
+
+    reached = {rule.error.name for rule in SENSE_TABLE} | {"E_IMAPI_RECORDER_MEDIA_BUSY", "E_IMAPI_RECORDER_LOCKED"}
+    listed = {name for name, _ in NOT_FROM_SENSE}
+    device_codes = {
+        cls.name
+        for cls in errors.FAILURE_CLASSES
+        if issubclass(cls, errors.DeviceError | errors.DeviceTimeoutError) and 0xC0AA0200 <= cls.hresult <= 0xC0AA03FF
+    }
+    assert len(device_codes) >= 18
+    assert device_codes <= reached | listed, device_codes - reached - listed
 
 
 def test_doc_is_up_to_date() -> None:

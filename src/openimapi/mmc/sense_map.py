@@ -25,6 +25,7 @@ from openimapi.mmc.sense import Sense, SenseKey, decode_sense
 __all__ = [
     "ASC_TEXT",
     "GENERIC_DEVICE_ERROR",
+    "NOT_FROM_SENSE",
     "SENSE_TABLE",
     "STATUS_TABLE",
     "SenseRule",
@@ -155,6 +156,11 @@ SENSE_TABLE: Final[tuple[SenseRule, ...]] = (
         "no reference position found: the pickup finds no groove/data layer, which is what a"
         " disc inserted label side down gives; IMAPI's only code for that condition",
     ),
+    _row(
+        "02/30/10",
+        E.E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED,
+        "medium not formatted: a DVD+RW/DVD-RAM/BD-RE that needs FORMAT UNIT before use",
+    ),
     _row("02/30/xx", E.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE, "incompatible medium installed (NOT READY form)"),
     _row(
         "02/57/00",
@@ -168,6 +174,11 @@ SENSE_TABLE: Final[tuple[SenseRule, ...]] = (
         "03/0C/09",
         E.E_IMAPI_LOSS_OF_STREAMING,
         "write error - loss of streaming: buffer underrun with BUFE off",
+    ),
+    _row(
+        "03/31/00",
+        E.E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED,
+        "medium format corrupted: an interrupted format; the disc must be formatted again",
     ),
     _row(
         "03/73/03",
@@ -227,6 +238,11 @@ SENSE_TABLE: Final[tuple[SenseRule, ...]] = (
         _GET_CONFIGURATION,
     ),
     # --- ILLEGAL REQUEST about the medium
+    _row(
+        "05/30/10",
+        E.E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED,
+        "medium not formatted (ILLEGAL REQUEST form): format the disc first",
+    ),
     _row(
         "05/30/xx",
         E.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE,
@@ -302,6 +318,21 @@ SENSE_TABLE: Final[tuple[SenseRule, ...]] = (
     ),
 )
 del E
+
+
+#: Device-related IMAPI codes no sense maps to, and where they come from instead.
+NOT_FROM_SENSE: Final[tuple[tuple[str, str], ...]] = (
+    ("E_IMAPI_RECORDER_COMMAND_TIMEOUT", "the transport's timeout (command_timeout_error), no sense exists"),
+    ("E_IMAPI_RECORDER_NO_SUCH_FEATURE", "the GET CONFIGURATION answer lacks the feature (answer content)"),
+    ("E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT", "the feature descriptor has its Current bit clear"),
+    ("E_IMAPI_BURN_VERIFICATION_FAILED", "the engine's read-back comparison after a write"),
+    (
+        "E_IMAPI_ERASE_*",
+        "raised by the erase object around the device error of BLANK/FORMAT UNIT/START UNIT,"
+        " or for short READ DISC INFORMATION / page 2Ah answers and the one-hour limit",
+    ),
+    ("IMAPI_E_* (IMAPI v1)", "the IMAPI v1 layer translates the IMAPI2 errors above"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,5 +598,11 @@ def render_markdown() -> str:
         "GOOD (00h) and CONDITION MET (04h) succeed; any other status gives "
         f"`{GENERIC_DEVICE_ERROR.name}`.",
         "",
+        "## IMAPI device codes that do not come from sense data",
+        "",
+        "| IMAPI error | where it comes from |",
+        "|---|---|",
     ]
+    lines += [f"| `{name}` | {origin} |" for name, origin in NOT_FROM_SENSE]
+    lines.append("")
     return "\n".join(lines)
