@@ -374,3 +374,20 @@ def test_vpd_round_trip(pages: list[int], serial: str, designators: list[tuple[b
     assert UnitSerialNumberPage.from_bytes(page80.to_bytes()) == page80
     page83 = DeviceIdentificationPage(tuple(IdentificationDescriptor(d, t, c, a) for d, t, c, a in designators))
     assert DeviceIdentificationPage.from_bytes(page83.to_bytes()) == page83
+
+
+def test_public_surface() -> None:
+    """The SPC / mode page / sense-map names openimapi.mmc exports (kept stable)."""
+    import openimapi.mmc as mmc
+
+    names = {
+        "BlockDescriptor", "CapabilitiesPage", "DataBlockType", "DeviceIdentificationPage",
+        "IdentificationDescriptor", "Inquiry", "InquiryData", "ModePage", "ModeParameterHeader10",
+        "ModeParameters", "ModeSelect10", "ModeSense10", "MultiSession", "PageControl", "PowerCondition",
+        "PowerConditionPage", "PreventAllowMediumRemoval", "ReadWriteErrorRecoveryPage", "RequestSense",
+        "SENSE_TABLE", "SenseData", "SessionFormat", "StartStopUnit", "SupportedVpdPages", "TestUnitReady",
+        "UnitSerialNumberPage", "VpdPage", "WriteParametersPage", "WriteSpeedDescriptor", "WriteType",
+        "command_timeout_error", "describe_sense", "error_from_completion", "hresult_for_sense",
+    }  # fmt: skip
+    assert names <= set(mmc.__all__)
+    assert all(getattr(mmc, name) is not None for name in names)
