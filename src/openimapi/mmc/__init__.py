@@ -68,6 +68,15 @@ from openimapi.mmc.modepages import (
 )
 from openimapi.mmc.modeparams import BlockDescriptor, ModeParameterHeader10, ModeParameters
 from openimapi.mmc.msf import Msf, bcd_to_int, int_to_bcd, lba_to_msf, msf_to_lba
+from openimapi.mmc.performance import (
+    ExceptionDescriptor,
+    GetPerformance,
+    NominalPerformance,
+    Performance,
+    PerformanceType,
+    SpeedDescriptor,
+    WriteSpeeds,
+)
 from openimapi.mmc.profiles import FEATURES, PROFILES, FeatureInfo, MediaFamily, ProfileInfo, feature_info, profile_info
 from openimapi.mmc.read import (
     C2ErrorField,
@@ -109,6 +118,18 @@ from openimapi.mmc.speed import (
     kbps_from_sectors_per_second,
     sectors_per_second_from_kbps,
     speed_factor,
+)
+from openimapi.mmc.structure import (
+    BOOK_TYPES,
+    BdDiscInformation,
+    BdDiscInformationUnit,
+    DvdAdipInformation,
+    DvdPhysicalFormat,
+    DvdPrerecordedInformation,
+    ReadDiscStructure,
+    StructureList,
+    StructureListEntry,
+    StructureMediaType,
 )
 from openimapi.mmc.toc import (
     LEAD_OUT_TRACK,
@@ -255,4 +276,10 @@ __all__ += [  # GET CONFIGURATION, disc/track information, capacities, TOC (mmc.
     "ReadDiscInformation", "ReadFormatCapacities", "ReadToc", "ReadTrackInformation", "RequestType",
     "SessionInfo", "SessionState", "Toc", "TocEntry", "TocFormat", "TrackInformation", "bcd_to_int",
     "cd_text_crc", "decode_feature", "feature_info", "int_to_bcd", "lba_to_msf", "msf_to_lba", "profile_info",
+]
+__all__ += [  # READ DISC STRUCTURE, GET PERFORMANCE (mmc.structure, mmc.performance)
+    "BOOK_TYPES", "BdDiscInformation", "BdDiscInformationUnit", "DvdAdipInformation", "DvdPhysicalFormat",
+    "DvdPrerecordedInformation", "ReadDiscStructure", "StructureList", "StructureListEntry", "StructureMediaType",
+    "ExceptionDescriptor", "GetPerformance", "NominalPerformance", "Performance", "PerformanceType",
+    "SpeedDescriptor", "WriteSpeeds",
 ]
