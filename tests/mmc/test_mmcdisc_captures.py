@@ -36,8 +36,8 @@ from openimapi.mmc import (
     FormatCapacities,
     FormattableDescriptor,
     Msf,
+    NominalPerformance,
     Performance,
-    PerformanceDescriptor,
     ProfileDescriptor,
     ReadCapacityData,
     ReadToc,
@@ -372,7 +372,7 @@ def test_mediainfo_performance(cap: Capture, sec: dict[str, list[tuple[str, str]
         if collecting and (m := _PERF.match(value)):
             zones.append((int(m.group(2)), int(m.group(3)), int(m.group(1))))
     assert zones
-    perf = Performance(tuple(PerformanceDescriptor(s, k, e, k) for s, e, k in zones), write=True)
+    perf = Performance(tuple(NominalPerformance(s, k, e, k) for s, e, k in zones), write=True)
     back = Performance.from_bytes(perf.to_bytes())
     assert back == perf and back.write
     expected = cap.stated["summary"].get("get_performance_type0_zones")
