@@ -2,9 +2,10 @@
 tgt's MMC emulation, an implementation of MMC that shares no code with ours, over iSCSI.
 
 The image of a generated tree is mastered by FileSystemImage (ISO 9660 + Joliet, set up
-from the recorder with choose_image_defaults) and, as a second producer, by pycdlib; what
-reaches tgt's backing file is read back with pycdlib and xorriso. tgt's deviations from MMC (docs/tgt-deviations.md) show here as a drive that
-finalizes on any close and turns into a DVD-ROM afterwards; the stack must cope.
+from the medium's type and free blocks) and, as a second producer, by pycdlib; what
+reaches tgt's backing file is read back with pycdlib and xorriso. tgt's deviations from
+MMC (docs/tgt-deviations.md) show here as a drive that finalizes on any close and turns
+into a DVD-ROM afterwards; the stack must cope.
 """
 
 from __future__ import annotations
