@@ -49,7 +49,8 @@ __all__ = [
     "error_class",
     "error_for",
     "is_success",
-] + [cls.__name__ for cls in FAILURE_CLASSES]
+]
+__all__ += [cls.__name__ for cls in FAILURE_CLASSES]
 
 # Where two documented names share one value (E_INVALIDARG and STRSAFE_E_INVALID_PARAMETER),
 # the first row of the reference wins the value lookup; both stay reachable by name.
