@@ -1,5 +1,6 @@
 """Peer tests: the IMAPI2 stack (DiscRecorder2, DiscFormat2Data, FileSystemImage) against
-tgt's MMC emulation, an implementation of MMC that shares no code with ours, over iSCSI.
+tgt's MMC emulation, an implementation of MMC that shares no code with ours, over iSCSI,
+and the same scenarios against our virtual recorder (``peer`` is "tgt" or "virtual").
 
 The image of a generated tree is mastered by FileSystemImage (ISO 9660 + Joliet, set up
 from the medium's type and free blocks) and, as a second producer, by pycdlib; what
@@ -15,12 +16,13 @@ import io
 import random
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pycdlib
 import pytest
-from tgt_server import Target
+from tgt_server import Target, Tgt
 
 from openimapi import errors, transport
 from openimapi.enums import IMAPI_BURN_VERIFICATION_LEVEL as VL
@@ -32,6 +34,7 @@ from openimapi.fs import FileSystemImage
 from openimapi.imapi2 import DiscFormat2Data, DiscRecorder2
 from openimapi.mmc.sense import decode_sense
 from openimapi.mmc.spc import PreventAllowMediumRemoval
+from openimapi.virtual import create_drive
 
 
 def generated_tree(seed: int = 10) -> dict[str, bytes]:
@@ -114,9 +117,63 @@ def xorriso_md5s(image: Path, tmp: Path) -> dict[str, str]:
     }
 
 
+@dataclass
+class Peer:
+    """A DVD recorder to run the scenarios on.
+
+    ``recorded`` gives a file holding the disc's user data for the independent readers;
+    ``finalizes_on_close`` is tgt's deviation 3 (any close finalizes, the disc then reads
+    as a DVD-ROM); ``tray_locked`` asks the device whether medium removal is prevented.
+    """
+
+    name: str
+    address: str
+    recorded: Callable[[Path], Path]
+    tray_locked: Callable[[], bool]
+    finalizes_on_close: bool
+
+
+def tgt_peer(tgt: Tgt, target: Target) -> Peer:
+    def locked() -> bool:
+        return "Prevent removal: Yes" in tgt.show().split(f"Target {target.tid}:", 1)[1].split("\nTarget ", 1)[0]
+
+    return Peer("tgt", target.address(), lambda _tmp: target.backing(), locked, True)
+
+
+def virtual_peer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, medium: str | None) -> Peer:
+    monkeypatch.setenv("OPENIMAPI_HOME", str(tmp_path / "openimapi-home"))
+    drive = create_drive("peer", model="dvd-writer")
+    if medium is not None:
+        drive.insert(medium)
+
+    def recorded(tmp: Path) -> Path:
+        disc = drive.disc
+        assert disc is not None
+        return disc.export(tmp / "exported.iso", "iso")[0]
+
+    return Peer("virtual", drive.address, recorded, lambda: drive.medium_locked, False)
+
+
+@pytest.fixture(params=["tgt", "virtual"])
+def peer(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Peer:
+    """A recorder holding a blank DVD+R."""
+    if request.param == "virtual":
+        return virtual_peer(tmp_path, monkeypatch, medium="dvd+r")
+    target: Target = request.getfixturevalue("blank_dvd")
+    return tgt_peer(request.getfixturevalue("tgt"), target)
+
+
+@pytest.fixture(params=["tgt", "virtual"])
+def empty_peer(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Peer:
+    """A DVD recorder without a medium."""
+    if request.param == "virtual":
+        return virtual_peer(tmp_path, monkeypatch, medium=None)
+    return tgt_peer(request.getfixturevalue("tgt"), request.getfixturevalue("empty_tray"))
+
+
 @pytest.fixture
-def recorder(blank_dvd: Target) -> Iterator[DiscRecorder2]:
-    rec = DiscRecorder2(blank_dvd.address())
+def recorder(peer: Peer) -> Iterator[DiscRecorder2]:
+    rec = DiscRecorder2(peer.address)
     try:
         yield rec
     finally:
@@ -130,10 +187,12 @@ def data_format(rec: DiscRecorder2) -> DiscFormat2Data:
     return fmt
 
 
-def test_identify_tgt_as_a_dvd_recorder_with_blank_dvd_plus_r(recorder: DiscRecorder2) -> None:
-    assert (recorder.vendor_id, recorder.product_id) == ("IET", "VIRTUAL-CDROM")
+def test_identify_a_dvd_recorder_with_blank_dvd_plus_r(recorder: DiscRecorder2, peer: Peer) -> None:
+    if peer.name == "tgt":
+        assert (recorder.vendor_id, recorder.product_id) == ("IET", "VIRTUAL-CDROM")
+    assert recorder.vendor_id and recorder.product_id
     assert recorder.current_profiles == [0x1B]
-    assert {0x10, 0x1B} <= set(recorder.supported_profiles)
+    assert 0x1B in recorder.supported_profiles
     fmt = data_format(recorder)
     assert fmt.is_recorder_supported(recorder) and fmt.is_current_media_supported(recorder)
     assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_DVDPLUSR
@@ -151,9 +210,9 @@ def test_identify_tgt_as_a_dvd_recorder_with_blank_dvd_plus_r(recorder: DiscReco
     ],
 )
 def test_write_a_generated_tree_and_read_it_back_independently(
-    recorder: DiscRecorder2, blank_dvd: Target, tmp_path: Path, producer: str, level: VL
+    recorder: DiscRecorder2, peer: Peer, tmp_path: Path, producer: str, level: VL
 ) -> None:
-    """Identify, master, write, close, verify; then read tgt's backing file independently."""
+    """Identify, master, write, close, verify; then read the recorded data independently."""
     tree = generated_tree()
     fmt = data_format(recorder)
     fmt.burn_verification_level = level
@@ -165,36 +224,41 @@ def test_write_a_generated_tree_and_read_it_back_independently(
     else:
         image = master(tree)
         assert fmt.write(io.BytesIO(image)) == SuccessCode.S_OK
-    backing = blank_dvd.backing()
-    assert backing.stat().st_size == len(image)
-    assert backing.read_bytes() == image
-    assert read_tree_pycdlib(backing) == {path: data for path, data in tree.items()}
+    recorded = peer.recorded(tmp_path)
+    assert recorded.read_bytes()[: len(image)] == image
+    assert read_tree_pycdlib(recorded) == tree
     if shutil.which("xorriso"):
         expected = {path: hashlib.md5(data).hexdigest() for path, data in tree.items()}
-        assert xorriso_md5s(backing, tmp_path) == expected
-    # tgt finalizes on any close and then reports a DVD-ROM (deviation 3): the disc is
-    # closed for good and a second session is refused with the documented error.
+        assert xorriso_md5s(recorded, tmp_path) == expected
     status = fmt.current_media_status
-    assert status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_FINALIZED
-    assert not status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE
-    with pytest.raises(errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED):
-        fmt.write(io.BytesIO(image))
-    assert backing.read_bytes() == image  # and nothing was touched
+    if peer.finalizes_on_close:
+        # tgt finalizes on any close and then reports a DVD-ROM (deviation 3): the disc is
+        # closed for good and a second session is refused with the documented error.
+        assert status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_FINALIZED
+        assert not status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE
+        with pytest.raises(errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED):
+            fmt.write(io.BytesIO(image))
+        assert recorded.read_bytes() == image  # and nothing was touched
+    else:  # MMC: closing the session of a DVD+R leaves it appendable
+        assert status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE
+        assert not status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_FINALIZED
+        assert fmt.next_writable_address > len(image) // 2048
 
 
-def test_the_tray_is_unlocked_after_a_write(recorder: DiscRecorder2, blank_dvd: Target) -> None:
+def test_the_tray_is_unlocked_after_a_write_and_media_changes_are_seen(recorder: DiscRecorder2, peer: Peer) -> None:
     fmt = data_format(recorder)
     assert fmt.write(master({"a.txt": b"a" * 5000})) == SuccessCode.S_OK
-    assert "Prevent removal: No" in blank_dvd.tgt.show()
+    assert not peer.tray_locked()
     recorder.eject_media()
     with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA):
         _ = fmt.current_media_status
     recorder.close_tray()
-    assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_DVDROM
+    expected = MT.IMAPI_MEDIA_TYPE_DVDROM if peer.finalizes_on_close else MT.IMAPI_MEDIA_TYPE_DVDPLUSR
+    assert fmt.current_physical_media_type == expected
 
 
-def test_no_medium(empty_tray: Target) -> None:
-    with DiscRecorder2(empty_tray.address()) as rec:
+def test_no_medium(empty_peer: Peer) -> None:
+    with DiscRecorder2(empty_peer.address) as rec:
         fmt = data_format(rec)
         assert fmt.current_physical_media_type == MT.IMAPI_MEDIA_TYPE_UNKNOWN
         with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA):
@@ -203,10 +267,11 @@ def test_no_medium(empty_tray: Target) -> None:
             _ = fmt.current_media_status
 
 
-def test_medium_removal_prevented_by_another_initiator(recorder: DiscRecorder2, blank_dvd: Target) -> None:
-    with transport.open(blank_dvd.address()) as other:
-        other.execute(PreventAllowMediumRemoval(prevent=True).to_command())  # unit attention first
+def test_medium_removal_prevented_by_another_client(recorder: DiscRecorder2, peer: Peer) -> None:
+    with transport.open(peer.address) as other:
+        other.execute(PreventAllowMediumRemoval(prevent=True).to_command())  # may meet a unit attention
         assert other.execute(PreventAllowMediumRemoval(prevent=True).to_command()).ok
+        assert peer.tray_locked()
         with pytest.raises(errors.E_IMAPI_RECORDER_LOCKED):
             recorder.eject_media()
         assert other.execute(PreventAllowMediumRemoval(prevent=False).to_command()).ok
@@ -214,27 +279,32 @@ def test_medium_removal_prevented_by_another_initiator(recorder: DiscRecorder2, 
     recorder.close_tray()
 
 
-@pytest.mark.parametrize(
-    "cdb",
-    [
-        bytes([0xFF, 0, 0, 0, 0, 0]),
-        bytes([0x53, 0, 0, 0, 0, 0, 0, 0, 16, 0]),
-        bytes([0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8, 0]),
-    ],
-    ids=["undefined", "reserve-track", "gesn"],
-)
-def test_unknown_commands_come_back_as_sense(recorder: DiscRecorder2, cdb: bytes) -> None:
-    # Pass-through sees what the drive says, the new nexus's power-on unit attention included.
-    first = recorder.send_command_no_data(bytes(6))
-    if first.hresult != SuccessCode.S_OK:
-        ua = decode_sense(first.sense)
-        assert ua is not None and (ua.key, ua.asc) == (0x6, 0x29)
-    gesn = cdb[0] == 0x4A
-    result = recorder.send_command_get_data_from_device(cdb, 8) if gesn else recorder.send_command_no_data(cdb)
+def test_an_undefined_opcode_comes_back_as_sense(recorder: DiscRecorder2) -> None:
+    # Pass-through sees what the drive says, a new nexus's power-on unit attention included.
+    for _ in range(3):
+        if recorder.send_command_no_data(bytes(6)).hresult == SuccessCode.S_OK:
+            break
+    result = recorder.send_command_no_data(bytes([0xFF, 0, 0, 0, 0, 0]))
     assert result.hresult == SuccessCode.S_IMAPI_COMMAND_HAS_SENSE_DATA
     sense = decode_sense(result.sense)
-    assert sense is not None and (sense.key, sense.asc) == (0x5, 0x20)
-    assert recorder.vendor_id == "IET"  # the recorder keeps working
+    assert sense is not None and (sense.key, sense.asc, sense.ascq) == (0x5, 0x20, 0x00)
+    assert recorder.vendor_id  # the recorder keeps working
+
+
+@pytest.mark.parametrize(
+    "cdb",
+    [bytes([0x53, 0, 0, 0, 0, 0, 0, 0, 16, 0]), bytes([0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8, 0])],
+    ids=["reserve-track", "gesn"],
+)
+def test_tgt_rejects_commands_mmc_requires(blank_dvd: Target, cdb: bytes) -> None:
+    """Deviations 4 and 5 seen through pass-through: sense, not an exception."""
+    with DiscRecorder2(blank_dvd.address()) as rec:
+        rec.send_command_no_data(bytes(6))  # the power-on unit attention
+        gesn = cdb[0] == 0x4A
+        result = rec.send_command_get_data_from_device(cdb, 8) if gesn else rec.send_command_no_data(cdb)
+        assert result.hresult == SuccessCode.S_IMAPI_COMMAND_HAS_SENSE_DATA
+        sense = decode_sense(result.sense)
+        assert sense is not None and (sense.key, sense.asc) == (0x5, 0x20)
 
 
 @pytest.mark.xfail(
