@@ -85,6 +85,7 @@ def _load_handlers() -> None:
     """Import the handler modules (they register themselves in HANDLERS)."""
     import openimapi.virtual.cd
     import openimapi.virtual.info
+    import openimapi.virtual.mechanism
     import openimapi.virtual.primary
     import openimapi.virtual.recording  # noqa: F401
 
