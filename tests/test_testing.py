@@ -67,7 +67,7 @@ def test_a_conformant_transport_passes_every_check() -> None:
         "close-twice",
         "execute-after-close",
     )
-    assert not report.ready and report.notes == ("not ready: NOT_READY 2/3A/00",)
+    assert not report.ready and report.notes == ("test unit ready: NOT_READY 2/3A/00",)
 
 
 @pytest.mark.parametrize(

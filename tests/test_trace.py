@@ -89,19 +89,19 @@ def test_trace_records_command_completion_and_timing() -> None:
     assert bytes.fromhex(str(done["data"])) == c.data  # data-in in full
     assert recs[3]["op"] == "OPCODE 0xff" and recs[3]["timeout"] == 3 and recs[3]["start"] == 100.25
     assert recs[4]["status_name"] == "CHECK_CONDITION"
-    assert recs[4]["sense_text"] == "ILLEGAL_REQUEST 5/20/00"
+    assert recs[4]["sense_text"] == "ILLEGAL_REQUEST 5/20/00: invalid command operation code"
     assert recs[4]["duration"] == 0.0
     assert inner.closed
 
 
-def test_command_name_wins_and_standard_names_fill_in() -> None:
+def test_standard_names_fill_in_and_command_names_are_kept() -> None:
     assert opcode_name(0x5B) == "CLOSE TRACK/SESSION"
     assert opcode_name(0x12) == "INQUIRY"
     assert opcode_name(0xFE) == "OPCODE 0xfe"
     sink: list[dict[str, object]] = []
     t = TraceTransport(DeviceTransport(MinimalDrive()), sink.append)
     t.execute(Command(bytes(6), name="poll"))
-    assert sink[1]["op"] == "poll"
+    assert sink[1]["op"] == "TEST UNIT READY" and sink[1]["name"] == "poll"
 
 
 def test_codec_names_are_used_when_registered() -> None:

@@ -16,7 +16,8 @@ data-out in full up to ``data_out_limit`` bytes (``"data_out"``, hex) and always
 SHA-256 digest (``"data_out_sha256"``). The first line of a session is ``{"type": "open",
 "format": "openimapi-trace/1", "address": ..., "time": ISO-8601 wall clock}``; ``start`` is
 :func:`time.monotonic`. ``op`` names the opcode (from the codec registry
-:data:`openimapi.mmc.codec.OPCODES`, else the MMC/SPC opcode tables).
+:data:`openimapi.mmc.codec.OPCODES`, else the MMC/SPC opcode tables); ``name`` is added
+when the command carries a name of its own.
 
 ``trace:ADDRESS`` writes to the file named by ``$OPENIMAPI_TRACE`` (appended to; if it
 names a directory, a new file in it), else to a new file
@@ -47,6 +48,7 @@ from typing import IO, Any, Final
 from openimapi import errors
 from openimapi.mmc import Command, Completion, ScsiStatus
 from openimapi.mmc.sense import decode_sense
+from openimapi.mmc.sense_map import describe_sense
 from openimapi.transport import Address, Transport, TransportBase, parse_address
 
 __all__ = [
@@ -251,16 +253,19 @@ class TraceTransport(TransportBase):
         """Record ``command``, run it on the inner transport, record the outcome.
 
         Raises:
+            HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE: the trace is closed (nothing recorded).
             TransportError: whatever the inner transport raises (recorded first).
         """
         with self._lock:
+            if self._closed:
+                raise errors.HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE(f"{self.address}: the transport is closed")
             self._seq += 1
             seq = self._seq
             start = self._clock()
             record: dict[str, Any] = {
                 "type": "command",
                 "seq": seq,
-                "op": command.name or opcode_name(command.opcode),
+                "op": opcode_name(command.opcode),
                 "cdb": command.cdb.hex(),
                 "direction": command.direction.value,
                 "data_in_length": command.data_in_length,
@@ -268,6 +273,8 @@ class TraceTransport(TransportBase):
                 "timeout": command.timeout,
                 "start": start,
             }
+            if command.name and command.name != record["op"]:
+                record["name"] = command.name
             if command.data_out:
                 record["data_out_sha256"] = hashlib.sha256(command.data_out).hexdigest()
                 if len(command.data_out) <= self._limit:
@@ -288,7 +295,7 @@ class TraceTransport(TransportBase):
                     "status": completion.status,
                     "status_name": _status_name(completion.status),
                     "sense": completion.sense.hex(),
-                    "sense_text": str(sense) if sense is not None else "",
+                    "sense_text": describe_sense(sense) if sense is not None else "",
                     "data": completion.data.hex(),
                     "residual": completion.residual,
                     "duration": duration,
