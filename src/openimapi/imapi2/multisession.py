@@ -128,21 +128,31 @@ class MultisessionSequential(_Multisession):
         state = self._state()
         return previous_session(self._recorder.drive, state) is None
 
+    def _previous(self) -> tuple[int, int] | None:
+        state = self._state()
+        if not state.sequential:
+            raise errors.E_IMAPI_DF2DATA_INVALID_MEDIA_STATE("the medium is not recorded in sessions")
+        return previous_session(self._recorder.drive, state)
+
     @property
     def start_address_of_previous_session(self) -> int:
-        """Raises: E_IMAPI_DF2DATA_INVALID_MEDIA_STATE when there is no previous session."""
-        prev = previous_session(self._recorder.drive, self._state())
-        if prev is None:
-            raise errors.E_IMAPI_DF2DATA_INVALID_MEDIA_STATE("the medium has no previous session")
-        return prev[0]
+        """-1 when no session holds data yet.
+
+        Raises:
+            E_IMAPI_DF2DATA_INVALID_MEDIA_STATE: the medium is not sequentially recorded.
+        """
+        prev = self._previous()
+        return -1 if prev is None else prev[0]
 
     @property
     def last_written_address_of_previous_session(self) -> int:
-        """Raises: E_IMAPI_DF2DATA_INVALID_MEDIA_STATE when there is no previous session."""
-        prev = previous_session(self._recorder.drive, self._state())
-        if prev is None:
-            raise errors.E_IMAPI_DF2DATA_INVALID_MEDIA_STATE("the medium has no previous session")
-        return prev[1]
+        """-1 when no session holds data yet.
+
+        Raises:
+            E_IMAPI_DF2DATA_INVALID_MEDIA_STATE: the medium is not sequentially recorded.
+        """
+        prev = self._previous()
+        return -1 if prev is None else prev[1]
 
     @property
     def next_writable_address(self) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openimapi import errors, transport
 from openimapi.engine.device import deliver
-from openimapi.enums import IMAPI_MODE_PAGE_REQUEST_TYPE, IMAPI_READ_TRACK_ADDRESS_TYPE
+from openimapi.enums import IMAPI_MEDIA_PHYSICAL_TYPE, IMAPI_MODE_PAGE_REQUEST_TYPE, IMAPI_READ_TRACK_ADDRESS_TYPE
 from openimapi.errors import SuccessCode
 from openimapi.imapi2._drive import Drive
 from openimapi.imapi2._exclusive import ExclusiveAccess, check_client_name
@@ -286,6 +286,40 @@ class DiscRecorder2:
                 return int(m.group(1))
         ids = discover()
         return ids.index(self.active_disc_recorder) if self.active_disc_recorder in ids else 0
+
+    # -- helpers beyond IDiscRecorder2 (used by FileSystemImage import and ChooseImageDefaults) --
+    def read_sectors(self, lba: int, count: int) -> bytes:
+        """Read ``count`` 2048-byte sectors from ``lba`` (READ(10), 64 KiB at a time).
+
+        Raises:
+            E_INVALIDARG: a negative address or count.
+            ImapiError: the device failed a READ.
+        """
+        if lba < 0 or count < 0:
+            raise errors.E_INVALIDARG("lba and count must not be negative")
+        drive = self.drive
+        parts = []
+        while count > 0:
+            n = min(count, 32)
+            parts.append(drive.read(lba, n))
+            lba += n
+            count -= n
+        return b"".join(parts)
+
+    @property
+    def current_physical_media_type(self) -> IMAPI_MEDIA_PHYSICAL_TYPE:
+        """The IMAPI type of the medium in the drive (as DiscFormat2Data reports it)."""
+        from openimapi.imapi2.media import physical_type
+
+        return physical_type(self.drive.current_profile())
+
+    @property
+    def free_sectors_on_media(self) -> int:
+        """Free sectors of the medium (as DiscFormat2Data reports it)."""
+        from openimapi.imapi2.media import media_state
+
+        state = media_state(self.drive)
+        return state.free if state.nwa is not None else 0
 
     # -- capabilities ------------------------------------------------------------------------------
     @property
