@@ -53,7 +53,7 @@ def master_fsi(tree: dict[str, bytes], fmt: DiscFormat2Data, folder: Path) -> io
     """FileSystemImage of the tree written to ``folder``; its lazily built result stream.
 
     Defaults come from the medium as the IMAPI samples set them (media type, free blocks);
-    ChooseImageDefaults(recorder) is pinned by the xfail test below.
+    ChooseImageDefaults(recorder) is checked by the test below.
     """
     for path, data in tree.items():
         target = folder / path
@@ -307,12 +307,6 @@ def test_tgt_rejects_commands_mmc_requires(blank_dvd: Target, cdb: bytes) -> Non
         assert sense is not None and (sense.key, sense.asc) == (0x5, 0x20)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fs.FileSystemImage.choose_image_defaults reads DiscFormat2Data properties "
-    "(current_physical_media_type, free_sectors_on_media) from its argument, but IMAPI passes an "
-    "IDiscRecorder2 (imapi2fs.h ChooseImageDefaults); remove this mark when fs accepts a DiscRecorder2",
-)
 def test_choose_image_defaults_from_the_recorder(recorder: DiscRecorder2) -> None:
     fsi = FileSystemImage()
     fsi.choose_image_defaults(recorder)
