@@ -112,3 +112,15 @@ def test_disc_survives_eject_and_reinsert(tmp_path: Path) -> None:
         virtual.open_drive("d1")
     with pytest.raises(OSError):
         transport.open("virtual:d1")
+
+
+def test_virtual_drives_are_discovered() -> None:
+    from openimapi import devices
+
+    virtual.create_drive("alpha", "cd-writer")
+    virtual.create_drive("beta")
+    found = {d.address: d for d in devices.discover_all()}
+    assert found["virtual:alpha"].product == "CD-R   PX-W4824A"
+    assert found["virtual:beta"].vendor == "HL-DT-ST"
+    with transport.open(found["virtual:beta"].address) as t:
+        assert t.address == "virtual:beta"

@@ -8,6 +8,9 @@ address, 7/27/00 write protected, 2/04/xx with progress during BLANK/FORMAT/CLOS
 Drives and discs are folders under ``$OPENIMAPI_HOME`` (default
 ``$XDG_DATA_HOME/openimapi`` or ``~/.local/share/openimapi``) that several processes share.
 
+Importing this package registers the virtual drives as a discovery source
+(``openimapi.devices.discover_all()`` lists them as ``virtual:NAME``).
+
 Python API: :func:`create_drive`, :func:`open_drive`, :func:`list_drives`,
 :func:`remove_drive`, :class:`VirtualDrive` (``insert``, ``eject``, ``close_tray``,
 ``disc``, ``inject_fault``, ``paced``), :class:`Disc` (``export`` as ISO or BIN/CUE),
@@ -34,6 +37,7 @@ Not emulated (a real drive may differ here):
 
 from __future__ import annotations
 
+from openimapi.devices import register_enumerator
 from openimapi.virtual.api import (
     Disc,
     DriveExists,
@@ -44,6 +48,7 @@ from openimapi.virtual.api import (
     VirtualDrive,
     create_drive,
     disc_from_image,
+    enumerate_drives,
     list_discs,
     list_drives,
     open_disc,
@@ -54,6 +59,8 @@ from openimapi.virtual.drive_models import DRIVE_MODELS
 from openimapi.virtual.faults import FAULTS, Fault
 from openimapi.virtual.media import MEDIA, media_names
 from openimapi.virtual.store import openimapi_home
+
+register_enumerator(enumerate_drives, "virtual")
 
 __all__ = [
     "DRIVE_MODELS",
@@ -69,6 +76,7 @@ __all__ = [
     "VirtualDrive",
     "create_drive",
     "disc_from_image",
+    "enumerate_drives",
     "list_discs",
     "list_drives",
     "media_names",

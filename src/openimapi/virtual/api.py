@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openimapi.devices import DriveInfo
 from openimapi.virtual.discstate import DiscState
 from openimapi.virtual.drive import DriveExists, DriveFolder, NoSuchDrive
 from openimapi.virtual.drive_models import DRIVE_MODELS, DriveModel
@@ -32,6 +33,7 @@ __all__ = [
     "VirtualDrive",
     "create_drive",
     "disc_from_image",
+    "enumerate_drives",
     "list_discs",
     "list_drives",
     "open_disc",
@@ -416,6 +418,16 @@ def remove_drive(name: str) -> None:
         folder.remove()
     except StoreError as exc:
         raise MediumLocked(str(exc)) from None
+
+
+def enumerate_drives() -> list[DriveInfo]:
+    """Discovery source (registered with :func:`openimapi.devices.register_enumerator` as
+    ``"virtual"``): every virtual drive as a :class:`~openimapi.devices.DriveInfo`."""
+    out = []
+    for drive in list_drives():
+        m = drive.model
+        out.append(DriveInfo(address=drive.address, vendor=m.vendor, product=m.product, revision=m.revision))
+    return out
 
 
 def model_names() -> list[str]:
