@@ -41,14 +41,15 @@ class VirtualTransport(TransportBase):
 
     def _dev(self) -> Device:
         if self._device is None:
-            raise errors.TransportError(f"{self.address} is closed")
+            raise errors.HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE(f"{self.address}: the transport is closed")
         return self._device
 
     def execute(self, command: Command) -> Completion:
         """Run one command on the virtual drive.
 
         Raises:
-            TransportError: the transport is closed, the drive was removed or is gone.
+            HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE: the transport is closed.
+            TransportError: the drive was removed or is gone.
             DeviceTimeoutError: an injected timeout.
             E_IMAPI_RECORDER_LOCKED: another client holds exclusive access.
         """
