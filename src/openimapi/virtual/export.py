@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openimapi.cd.sector import encode_mode1, encode_mode2_form1
 from openimapi.virtual.discstate import DiscState
 
 __all__ = ["export_disc"]
@@ -88,6 +87,8 @@ def _export_bin_cue(disc: DiscState, path: Path) -> list[Path]:
 
 def _raw_sectors(disc: DiscState, lba: int, n: int, raw: bytes) -> bytes:
     """Slots [lba, lba+n) as raw 2352-byte sectors: audio as stored, data encoded."""
+    from openimapi.cd.sector import encode_mode1, encode_mode2_form1  # numpy: only when exporting CDs
+
     out = bytearray(raw)
     i = 0
     while i < n:
