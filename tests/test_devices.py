@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,30 @@ def test_drive_info_is_frozen_and_validated() -> None:
 @pytest.mark.hardware
 def test_hardware_drive_is_discovered(hardware_device: str) -> None:
     assert any(d.block_node == hardware_device or d.sg_node == hardware_device for d in discover())
+
+
+@pytest.mark.usefixtures("registry")
+def test_drives_cli(monkeypatch: pytest.MonkeyPatch, sysfs: Path) -> None:
+    from click.testing import CliRunner
+
+    from openimapi.cli import cli
+
+    monkeypatch.setitem(devices._ENUMERATORS, "sysfs", lambda: discover(sysfs))
+    register_enumerator(lambda: [DriveInfo("virtual:studio", "OPENIMAP", "VIRTUAL", "0.1")], "test-virtual")
+    result = CliRunner().invoke(cli, ["drives"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["sg:/dev/sr0", "HL-DT-ST", "BD-RE", "WH16NS40", "1.00", "/dev/sr0,", "/dev/sg1"]
+    assert lines[-1].split() == ["virtual:studio", "OPENIMAP", "VIRTUAL", "0.1"]
+    result = CliRunner().invoke(cli, ["drives", "--json"])
+    data = json.loads(result.output)
+    assert data[1] == {
+        "address": "sg:/dev/sr2",
+        "vendor": "PLEXTOR",
+        "product": "CD-R PX-W4012A",
+        "revision": "1.07",
+        "sg_node": None,
+        "block_node": "/dev/sr2",
+    }
+    monkeypatch.setattr(devices, "_ENUMERATORS", {})
+    assert CliRunner().invoke(cli, ["drives"]).output == "no drives found\n"

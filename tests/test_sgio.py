@@ -265,6 +265,14 @@ def test_missing_node_is_device_not_present(kernel: FakeSgKernel) -> None:
         open_fake(kernel, node)
 
 
+def test_exclusive_open_adds_o_excl(kernel: FakeSgKernel) -> None:
+    node = FakeNode()
+    open_fake(kernel, node, exclusive=True).close()
+    assert node.calls[0][1] & os.O_EXCL
+    with pytest.raises(errors.IMAPI_E_DEVICE_NOTACCESSIBLE, match="open or mounted"):
+        open_fake(kernel, FakeNode(refuse={os.O_RDWR: errno.EBUSY}), exclusive=True)
+
+
 def test_busy_node(kernel: FakeSgKernel) -> None:
     with pytest.raises(errors.IMAPI_E_DEVICE_NOTACCESSIBLE):
         open_fake(kernel, FakeNode(refuse={os.O_RDWR: errno.EBUSY}))

@@ -22,6 +22,7 @@ from openimapi.transport.trace import (
     ReplayTransport,
     TraceTransport,
     default_trace_path,
+    format_trace,
     load_trace,
     opcode_name,
     open_replay,
@@ -261,3 +262,42 @@ def test_replay_of_a_missing_file_is_a_host_io_error(tmp_path: Path) -> None:
         open_replay(f"replay:{tmp_path / 'nothing.jsonl'}")
     with pytest.raises(ValueError):
         open_replay("trace:virtual:x")
+
+
+def test_format_trace_is_one_line_per_command() -> None:
+    clock = FakeClock(5.0)
+    buf = io.StringIO()
+    t = TraceTransport(DeviceTransport(MinimalDrive(medium=False)), buf, clock=clock)
+    t.execute(TUR)
+    clock.advance(0.5)
+    t.execute(Command(bytes([0x12, 0, 0, 0, 255, 0]), data_in_length=255, name="identify"))
+    t.execute(Command(bytes(10), data_out=b"\x01\x02"))
+    t.close()
+    lines = format_trace(load_trace(buf.getvalue().splitlines()))
+    assert lines[0].startswith("== virtual:mini opened ")
+    assert lines[1] == (
+        "#1  +0.000s  TEST UNIT READY  00 00 00 00 00 00  no data  "
+        "-> CHECK_CONDITION NOT_READY 2/3A/00: medium not present  (0.0 ms)"
+    )
+    assert lines[2] == (
+        "#2  +0.500s  INQUIRY (identify)  12 00 00 00 ff 00  in 255  -> GOOD, 96 bytes, residual 159  (0.0 ms)"
+    )
+    assert lines[3].startswith("#3  +0.500s  TEST UNIT READY  00 00 00 00 00 00 00 00 00 00  out 2  -> CHECK_CONDITION")
+    assert lines[4] == "== closed after 3 commands"
+    cut = format_trace(load_trace(buf.getvalue().splitlines()[:2]))
+    assert cut[-1] == "#1  TEST UNIT READY  000000000000  (no answer recorded)"
+
+
+def test_trace_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from openimapi.cli import cli
+
+    path = tmp_path / "t.jsonl"
+    path.write_text(record([TUR], MinimalDrive()), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["trace", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "#1  +0.000s  TEST UNIT READY  00 00 00 00 00 00  no data  -> GOOD" in result.output
+    path.write_text("garbage\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["trace", str(path)])
+    assert result.exit_code == 1 and "not a JSON line" in result.output

@@ -7,6 +7,8 @@ import click
 
 from openimapi import __version__
 from openimapi.cli.demo import demo
+from openimapi.cli.drives import drives
+from openimapi.cli.trace import trace
 from openimapi.cli.virtual import virtual_group
 
 
@@ -17,6 +19,8 @@ def cli() -> None:
 
 
 cli.add_command(demo)
+cli.add_command(drives)
+cli.add_command(trace)
 cli.add_command(virtual_group)
 
 

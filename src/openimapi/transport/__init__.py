@@ -2,7 +2,8 @@
 
 A transport executes exactly the command it is given and returns the device's
 :class:`~openimapi.mmc.Completion`; it never interprets the answer (a CHECK CONDITION is a
-completion, not an exception). Failures of the path itself (ioctl error, device gone,
+completion, not an exception). :func:`openimapi.testing.check_transport` checks a backend
+against this contract. Failures of the path itself (ioctl error, device gone,
 timeout) raise :class:`~openimapi.errors.TransportError`.
 
 Addresses are checked strictly and name a backend, which is imported only when used
@@ -53,7 +54,9 @@ class Transport(Protocol):
         """Run one command and return the device's answer.
 
         Raises:
-            TransportError: the command could not be delivered or its answer not received.
+            TransportError: the command could not be delivered or its answer not received,
+                or the transport is closed (openimapi's backends raise
+                HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE then).
             DeviceTimeoutError: the device did not complete in ``command.timeout`` seconds.
         """
         ...

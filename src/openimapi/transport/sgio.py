@@ -348,8 +348,8 @@ class SgTransport(TransportBase):
         raise errors.TransportError(f"{what}: the command was not delivered ({host_name}, {driver_name})")
 
 
-def _open_fd(path: str, opener: OpenFunction, read_only: bool) -> tuple[int, bool]:
-    base = os.O_NONBLOCK | os.O_CLOEXEC
+def _open_fd(path: str, opener: OpenFunction, read_only: bool, exclusive: bool) -> tuple[int, bool]:
+    base = os.O_NONBLOCK | os.O_CLOEXEC | (os.O_EXCL if exclusive else 0)
     attempts = [(os.O_RDONLY, True)] if read_only else [(os.O_RDWR, False), (os.O_RDONLY, True)]
     first_denied: OSError | None = None
     for mode, ro in attempts:
@@ -366,8 +366,9 @@ def _open_fd(path: str, opener: OpenFunction, read_only: bool) -> tuple[int, boo
                     exc.errno,
                 ) from exc
             if exc.errno == errno_mod.EBUSY:
+                why = "another program has it open or mounted" if exclusive else "in use elsewhere?"
                 raise _transport_error(
-                    errors.IMAPI_E_DEVICE_NOTACCESSIBLE, f"{path}: the device is busy (in use elsewhere?)", exc.errno
+                    errors.IMAPI_E_DEVICE_NOTACCESSIBLE, f"{path}: the device is busy ({why})", exc.errno
                 ) from exc
             raise _transport_error(
                 errors.TransportError, f"{path}: cannot open ({exc.strerror or exc})", exc.errno
@@ -384,6 +385,7 @@ def open_sg(
     address: Address | str,
     *,
     read_only: bool = False,
+    exclusive: bool = False,
     ioctl: IoctlFunction = _kernel_ioctl,
     opener: OpenFunction = os.open,
     close_fd: Callable[[int], None] = os.close,
@@ -392,20 +394,22 @@ def open_sg(
 
     Opens read-write and non-blocking (an empty drive opens), falling back to read-only
     when write access is refused; ``read_only=True`` opens read-only straight away.
+    ``exclusive=True`` adds ``O_EXCL``: the kernel then refuses the open (EBUSY) while
+    another program has the drive open or a disc mounted, and others while we hold it.
     Checks that the device speaks sg version 3 (``SG_GET_VERSION_NUM``).
 
     Raises:
         ValueError: ``address`` is not an ``sg:`` address.
         HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST: the device node does not exist.
         E_ACCESS_DENIED: no permission, even read-only (the message explains the ``cdrom`` group).
-        IMAPI_E_DEVICE_NOTACCESSIBLE: the device is busy.
+        IMAPI_E_DEVICE_NOTACCESSIBLE: the device is busy (or, with ``exclusive``, open elsewhere).
         TransportError: the node is not a SCSI generic capable device, or another failure.
     """
     parsed = parse_address(address) if isinstance(address, str) else address
     if parsed.scheme != "sg":
         raise ValueError(f"{parsed}: not an sg: address")
     path = parsed.target
-    fd, ro = _open_fd(path, opener, read_only)
+    fd, ro = _open_fd(path, opener, read_only, exclusive)
     try:
         version = ctypes.c_int(0)
         ioctl(fd, SG_GET_VERSION_NUM, version)

@@ -59,6 +59,7 @@ __all__ = [
     "ReplayTransport",
     "TraceTransport",
     "default_trace_path",
+    "format_trace",
     "load_trace",
     "open_replay",
     "open_trace",
@@ -67,8 +68,9 @@ __all__ = [
 
 FORMAT: Final = "openimapi-trace/1"
 ENV_TRACE: Final = "OPENIMAPI_TRACE"
-#: data-out longer than this is recorded by digest only.
-DEFAULT_DATA_OUT_LIMIT: Final = 64 * 1024
+#: data-out longer than this is recorded by digest only (mode pages, cue sheets and OPC
+#: tables fit; the sectors of a WRITE are compared by digest on replay).
+DEFAULT_DATA_OUT_LIMIT: Final = 4096
 
 # Opcode names of SPC-4 and MMC-6, used when no codec has registered the opcode.
 _STANDARD_OPCODES: Final = {
@@ -514,6 +516,49 @@ def _recorded_error(outcome: dict[str, Any]) -> errors.ImapiError:
         except ValueError:
             cls = errors.TransportError
     return cls(message)
+
+
+def format_trace(records: Iterable[dict[str, Any]]) -> list[str]:
+    """One human-readable line per event of a trace: sessions, and each command with its
+    outcome, e.g. ``#3  +0.012s  INQUIRY  12 00 00 00 24 00  in 36  -> GOOD, 36 bytes  (1.2 ms)``."""
+    lines: list[str] = []
+    starts: dict[Any, dict[str, Any]] = {}
+    origin: float | None = None
+    for record in records:
+        kind = record.get("type")
+        if kind == "open":
+            lines.append(f"== {record.get('address')} opened {record.get('time', '')}")
+            origin = record.get("monotonic")
+        elif kind == "close":
+            lines.append(f"== closed after {record.get('seq', 0)} commands")
+        elif kind == "command":
+            starts[record.get("seq")] = record
+        elif kind in ("completion", "error"):
+            cmd = starts.pop(record.get("seq"), {})
+            start = cmd.get("start")
+            when = f"+{start - origin:.3f}s" if isinstance(start, float) and isinstance(origin, float) else ""
+            cdb = " ".join(str(cmd.get("cdb", ""))[i : i + 2] for i in range(0, len(str(cmd.get("cdb", ""))), 2))
+            name = f"{cmd.get('op', '?')}" + (f" ({cmd['name']})" if "name" in cmd else "")
+            direction = cmd.get("direction", "none")
+            length = cmd.get("data_in_length") if direction == "in" else cmd.get("data_out_length")
+            phase = f"{direction} {length}" if direction != "none" else "no data"
+            if kind == "error":
+                result = f"!! {record.get('name') or record.get('class')}: {record.get('message')}"
+            else:
+                result = f"-> {record.get('status_name')}"
+                if record.get("sense_text"):
+                    result += f" {record['sense_text']}"
+                data = str(record.get("data", ""))
+                if data or direction == "in":
+                    result += f", {len(data) // 2} bytes"
+                if record.get("residual"):
+                    result += f", residual {record['residual']}"
+            duration = record.get("duration")
+            took = f"  ({duration * 1000:.1f} ms)" if isinstance(duration, (int, float)) else ""
+            lines.append(f"#{record.get('seq')}  {when}  {name}  {cdb}  {phase}  {result}{took}")
+    for seq, cmd in starts.items():
+        lines.append(f"#{seq}  {cmd.get('op', '?')}  {cmd.get('cdb')}  (no answer recorded)")
+    return lines
 
 
 def open_replay(address: Address | str) -> ReplayTransport:
