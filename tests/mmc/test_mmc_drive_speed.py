@@ -123,6 +123,8 @@ def test_gesn_other_answers() -> None:
         EventStatus.from_bytes(h("00 06 07 5e 00 00 00 00"))
     with pytest.raises(ValueError, match="MEDIA"):
         EventStatus(NotificationClass.POWER_MANAGEMENT, EventClass(0x10), MediaEvent())
+    with pytest.raises(ValueError, match="reserved"):
+        EventStatus(NotificationClass.MEDIA, EventClass(0x90), MediaEvent())
     with pytest.raises(ValueError, match="NEA"):
         EventStatus(NotificationClass.MEDIA, EventClass(0x10), b"\x00\x00\x00\x00", nea=True)
 

@@ -10,7 +10,6 @@ from openimapi.mmc.codec import InvalidCdbField, MalformedData
 __all__ = [
     "LBA_MAX",
     "LBA_MIN",
-    "as_malformed",
     "check_bool",
     "check_choice",
     "check_int",
@@ -139,8 +138,3 @@ def require_control_zero(cdb: bytes) -> None:
 def invalid(message: str, byte: int, bit: int | None = None, *, in_cdb: bool = True) -> InvalidCdbField:
     """An :class:`InvalidCdbField` for a defined-but-invalid value (not a reserved bit)."""
     return InvalidCdbField(message, byte=byte, bit=bit, in_cdb=in_cdb)
-
-
-def as_malformed(exc: ValueError, what: str) -> MalformedData:
-    """Turn a constructor's ``ValueError`` met while decoding data into :class:`MalformedData`."""
-    return MalformedData(f"{what}: {exc}")

@@ -119,14 +119,12 @@ class CueSheetEntry:
     second: int
     frame: int
     scms: bool = False
-    adr: int = 1
 
-    SIZE: ClassVar[int] = 8
+    #: The ADR of these entries (ADR 2/3 entries are :class:`CueSheetCodeEntry`).
+    ADR: ClassVar[int] = 1
 
     def __post_init__(self) -> None:
         check_uint("control", self.control, 4)
-        if self.adr != 1:
-            raise ValueError("CueSheetEntry is an ADR 1 entry; use CueSheetCodeEntry for ADR 2/3")
         if not (0 <= self.track <= 99 or self.track == LEAD_OUT_TRACK):
             raise ValueError(f"track {self.track} is neither 0..99 nor AAh (lead-out)")
         if not 0 <= self.index <= 99:
@@ -150,7 +148,7 @@ class CueSheetEntry:
         """The 8 bytes."""
         return bytes(
             (
-                self.control << 4 | self.adr,
+                self.control << 4 | self.ADR,
                 self.track,
                 self.index,
                 self.data_form,

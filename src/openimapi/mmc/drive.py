@@ -243,9 +243,9 @@ class EventStatus:
         except ValueError:
             raise ValueError(f"notification class {self.notification_class!r} is reserved") from None
         check_uint("supported_classes", int(self.supported_classes), 8)
-        object.__setattr__(self, "supported_classes", EventClass(int(self.supported_classes) & 0x7E))
-        if int(self.supported_classes) != int(self.supported_classes) & 0x7E:
+        if int(self.supported_classes) & 0x81:
             raise ValueError("supported event class bits 0 and 7 are reserved")
+        object.__setattr__(self, "supported_classes", EventClass(int(self.supported_classes)))
         check_bool("nea", self.nea)
         if isinstance(self.event, MediaEvent) and self.notification_class is not NotificationClass.MEDIA:
             raise ValueError("a media event needs notification class MEDIA")
