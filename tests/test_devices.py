@@ -169,3 +169,30 @@ def test_drives_cli(monkeypatch: pytest.MonkeyPatch, sysfs: Path) -> None:
     }
     monkeypatch.setattr(devices, "_ENUMERATORS", {})
     assert CliRunner().invoke(cli, ["drives"]).output == "no drives found\n"
+
+
+@pytest.mark.usefixtures("registry")
+def test_a_missing_enumerator_module_is_skipped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(devices, "ENUMERATOR_MODULES", ["openimapi.no_such_backend"])
+    monkeypatch.setattr(devices, "_imported", set())
+    register_enumerator(lambda: [DriveInfo("virtual:a", "", "", "")], "test-a")
+    with caplog.at_level(logging.WARNING, logger="openimapi.devices"):
+        assert DriveInfo("virtual:a", "", "", "") in discover_all()
+    assert "openimapi.no_such_backend cannot be imported" in caplog.text
+
+
+def test_virtual_drives_are_discovered_without_importing_the_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    from openimapi import virtual
+
+    monkeypatch.setenv("OPENIMAPI_HOME", str(tmp_path / "home"))
+    virtual.create_drive("found-me")
+    code = "from openimapi import devices; print([d.address for d in devices.discover_all()])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "'virtual:found-me'" in out

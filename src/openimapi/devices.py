@@ -8,13 +8,16 @@ and the matching SCSI generic node (``device/scsi_generic/sgM``, or the older
 ``device/scsi_generic:sgM`` link).
 
 Other backends (virtual drives, iSCSI portals) add their own *enumerators*, callables
-returning :class:`DriveInfo` values, with :func:`register_enumerator`;
-:func:`discover_all` asks each of them. An enumerator that fails is logged and skipped, so
+returning :class:`DriveInfo` values, with :func:`register_enumerator` when their module is
+imported; :func:`discover_all` first imports the modules named in
+:data:`ENUMERATOR_MODULES` (lazily, as the transport backends are) and then asks each
+enumerator. An enumerator that fails is logged and skipped, so
 one broken backend never hides the drives of the others.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "ENUMERATOR_MODULES",
     "DriveInfo",
     "Enumerator",
     "discover",
@@ -139,6 +143,22 @@ def discover(sysfs_root: str | Path = "/sys", dev_root: str | Path = "/dev") -> 
 
 _ENUMERATORS: dict[str, Enumerator] = {}
 
+#: Modules that register enumerators when imported; :func:`discover_all` imports them
+#: first. A module that is missing or fails to import is logged and skipped.
+ENUMERATOR_MODULES: list[str] = ["openimapi.virtual"]
+_imported: set[str] = set()
+
+
+def _import_enumerator_modules() -> None:
+    for name in list(ENUMERATOR_MODULES):
+        if name in _imported:
+            continue
+        _imported.add(name)
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.warning("drive enumerator module %s cannot be imported; skipped", name, exc_info=True)
+
 
 def register_enumerator(fn: Enumerator, name: str | None = None) -> Enumerator:
     """Add a drive enumerator (usable as a decorator); ``name`` defaults to the function's
@@ -164,8 +184,9 @@ def enumerators() -> dict[str, Enumerator]:
 
 def discover_all() -> list[DriveInfo]:
     """The drives of every registered enumerator, in registration order, each address once
-    (the first enumerator to report an address wins). A failing enumerator is logged and
-    skipped."""
+    (the first enumerator to report an address wins). Imports :data:`ENUMERATOR_MODULES`
+    first. A failing enumerator or module is logged and skipped."""
+    _import_enumerator_modules()
     drives: list[DriveInfo] = []
     seen: set[str] = set()
     for name, fn in list(_ENUMERATORS.items()):
