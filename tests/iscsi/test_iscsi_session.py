@@ -72,7 +72,10 @@ def test_logical_units_and_drive_enumeration(
     units = list_logical_units(f"127.0.0.1:{tgt.port}", blank_dvd.iqn)
     assert [(u.lun, u.device_type) for u in units] == [(0, 0x0C), (1, 5)]  # controller, CD/DVD
     monkeypatch.setenv("OPENIMAPI_ISCSI_PORTALS", f"127.0.0.1:{tgt.port}, 127.0.0.1:1")
-    assert blank_dvd.address(1) in enumerate_drives()
+    drives = {unit.address: unit for unit in enumerate_drives()}
+    assert blank_dvd.address(1) in drives  # LUN 0, the controller, is not a drive
+    assert (drives[blank_dvd.address(1)].product, drives[blank_dvd.address(1)].revision) == ("VIRTUAL-CDROM", "0001")
+    assert not any(address.endswith("/0") for address in drives)
 
 
 def test_chap_login(tgt: Tgt, blank_dvd: Target) -> None:
@@ -154,15 +157,23 @@ def test_connection_dropped_in_flight_fails_that_command_then_recovers(proxy: Pr
 
 
 def test_command_timeout_is_a_device_timeout(proxy: Proxy, blank_dvd: Target) -> None:
-    with transport.open(via(proxy, blank_dvd)) as drive:
-        assert isinstance(drive, IscsiTransport)
+    portal = Portal("127.0.0.1", proxy.port)
+    with IscsiTransport(portal, blank_dvd.iqn, 1, abort_timeout=0.5) as drive:
         ready(drive)
         proxy.stall_on = 0x00  # the answer to TEST UNIT READY never arrives
         started = time.monotonic()
         with pytest.raises(errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT) as caught:
             drive.execute(Command(bytes(6), timeout=0.5, name="TEST UNIT READY"))
         assert isinstance(caught.value, errors.DeviceTimeoutError) and isinstance(caught.value, TimeoutError)
-        assert time.monotonic() - started < 6  # 0.5 s, plus at most the abort's wait
+        assert time.monotonic() - started < 3  # 0.5 s, plus at most the abort's 0.5 s
         proxy.stall_on = None
         assert drive.execute(inquiry()).ok  # a new session
         assert drive.logins == 2
+
+
+def test_the_transport_passes_check_transport_against_tgt(blank_dvd: Target, empty_tray: Target) -> None:
+    testing = pytest.importorskip("openimapi.testing", reason="openimapi.testing (check_transport) not merged yet")
+    loaded = testing.check_transport(lambda: transport.open(blank_dvd.address()))
+    assert loaded.ready and (loaded.vendor, loaded.product) == ("IET", "VIRTUAL-CDROM")
+    empty = testing.check_transport(lambda: transport.open(empty_tray.address()))
+    assert not empty.ready

@@ -91,6 +91,8 @@ class IscsiTransport(TransportBase):
     """One logical unit of an iSCSI target, as a :class:`~openimapi.transport.Transport`.
 
     ``logins`` counts the sessions opened so far (1 after opening; more after reconnects).
+    A command that outlives its timeout is aborted (ABORT TASK); when the target does not
+    confirm within ``abort_timeout`` seconds the connection is dropped.
     A daemon thread (``background=True``) answers the target's NOP-In pings and sends the
     NOP-Out keep-alive while no command runs, so that targets which drop silent
     initiators (tgt's ``nop_interval``/``nop_count``) keep the session; without it both
@@ -112,9 +114,11 @@ class IscsiTransport(TransportBase):
         parameters: Parameters | None = None,
         keepalive: float = 30.0,
         connect_timeout: float = 10.0,
+        abort_timeout: float = 3.0,
         background: bool = True,
     ) -> None:
         self.portal = portal
+        self.abort_timeout = abort_timeout
         self.target_name = target_name
         self.lun = lun
         self._chap = chap
@@ -184,6 +188,7 @@ class IscsiTransport(TransportBase):
                 chap=self._chap,
                 parameters=self._parameters,
                 connect_timeout=self.connect_timeout,
+                abort_timeout=self.abort_timeout,
             )
         except LoginFailed as exc:
             raise TransportError(f"{self._address}: {exc}") from exc
@@ -196,6 +201,8 @@ class IscsiTransport(TransportBase):
     def _ready_session(self) -> Session:
         """The current session, checked while idle; a new one if it died unnoticed."""
         session = self._session
+        if session is not None and session.alive and session.logout_requested:
+            session.logout()
         if session is not None and session.alive:
             try:
                 session.drain()
@@ -351,14 +358,15 @@ def discover_targets(
 
 @dataclass(frozen=True, slots=True)
 class LogicalUnit:
-    """A logical unit found behind a target: its LUN, SPC peripheral device type (5 =
-    CD/DVD) and INQUIRY vendor/product."""
+    """A logical unit found behind a target: its address, LUN, SPC peripheral device type
+    (5 = CD/DVD) and INQUIRY vendor, product and revision."""
 
     address: str
     lun: int
     device_type: int
     vendor: str
     product: str
+    revision: str = ""
 
 
 def list_logical_units(
@@ -402,18 +410,20 @@ def list_logical_units(
                     answer.data[0] & 0x1F,
                     answer.data[8:16].decode("ascii", "replace").strip(),
                     answer.data[16:32].decode("ascii", "replace").strip(),
+                    answer.data[32:36].decode("ascii", "replace").strip(),
                 )
             )
         return found
 
 
-def enumerate_drives(portals: str | None = None) -> list[str]:
-    """Addresses of the CD/DVD logical units (device type 5) behind the portals of
-    ``portals`` or ``$OPENIMAPI_ISCSI_PORTALS`` (comma- or space-separated). Portals
-    that cannot be reached are skipped: enumeration never fails because of one.
+def enumerate_drives(portals: str | None = None) -> list[LogicalUnit]:
+    """The CD/DVD logical units (device type 5) behind the portals of ``portals`` or
+    ``$OPENIMAPI_ISCSI_PORTALS`` (comma- or space-separated), found by SendTargets,
+    REPORT LUNS and INQUIRY. Portals and targets that cannot be reached (or refuse the
+    login) are skipped: enumeration never fails because of one.
     """
     text = portals if portals is not None else os.environ.get("OPENIMAPI_ISCSI_PORTALS", "")
-    addresses: list[str] = []
+    drives: list[LogicalUnit] = []
     for item in re.split(r"[,\s]+", text.strip()):
         if not item:
             continue
@@ -426,5 +436,5 @@ def enumerate_drives(portals: str | None = None) -> list[str]:
                 units = list_logical_units(where, name)
             except TransportError:
                 continue
-            addresses += [unit.address for unit in units if unit.device_type == 5]
-    return addresses
+            drives += [unit for unit in units if unit.device_type == 5]
+    return drives

@@ -133,8 +133,10 @@ class Session:
         chap: textkeys.Chap | None = None,
         parameters: textkeys.Parameters | None = None,
         connect_timeout: float = _LOGIN_TIMEOUT,
+        abort_timeout: float = _ABORT_WAIT,
     ) -> None:
         self.portal = portal
+        self.abort_timeout = abort_timeout
         self.target_name = target_name
         self.initiator_name = initiator_name or os.environ.get("OPENIMAPI_ISCSI_INITIATOR") or DEFAULT_INITIATOR_NAME
         self.params = parameters or textkeys.Parameters()
@@ -149,6 +151,8 @@ class Session:
         self._hdr = bytearray(pdu.BHS_LENGTH)
         self.last_activity = time.monotonic()
         self.nops_answered = 0
+        #: the target asked us (Async Message) to log out; the transport renews the session
+        self.logout_requested = False
         self.alive = True
         try:
             self._sock = socket.create_connection((portal.host, portal.port), timeout=connect_timeout)
@@ -273,11 +277,13 @@ class Session:
                 self._send(reply, pdu.padded(data), deadline=time.monotonic() + 5.0)
                 self.nops_answered += 1
             return
-        if header.opcode == Opcode.ASYNC_MESSAGE:
+        if header.opcode == Opcode.ASYNC_MESSAGE:  # 11.9
             self._note_status(header)
             event = header.word36 >> 24  # AsyncEvent, byte 36
-            if event in (1, 2, 3):  # logout requested, connection or session dropped
+            if event in (2, 3):  # the target dropped the connection or the session
                 raise SessionLost(f"the target at {self.portal} ends the session (async event {event})")
+            if event in (1, 4):  # logout or renegotiation requested: renew after this command
+                self.logout_requested = True
             return
         if header.opcode == Opcode.REJECT:
             raise SessionLost(f"the target rejected a PDU (reason 0x{header.byte2:02X})")
@@ -416,6 +422,12 @@ class Session:
             SessionLost: the connection broke or the target broke the protocol.
         """
         deadline = time.monotonic() + command.timeout
+        try:
+            while _serial_lt(self.max_cmd_sn, self.cmd_sn):  # the command window is closed (4.2.2.1)
+                self.ping(max(deadline - time.monotonic(), 0.001))
+                time.sleep(0.01)
+        except TimeoutError:
+            raise CommandTimedOut(f"the target at {self.portal} kept its command window closed") from None
         itt = self._next_itt()
         cmd_sn = self.cmd_sn
         self.cmd_sn = (cmd_sn + 1) & 0xFFFFFFFF
@@ -538,7 +550,7 @@ class Session:
     def _abort(self, itt: int, cmd_sn: int, lun: int) -> None:
         """ABORT TASK (11.5) for a timed-out command; close the connection when the
         target does not confirm in time (the next command then logs in anew)."""
-        deadline = time.monotonic() + _ABORT_WAIT
+        deadline = time.monotonic() + self.abort_timeout
         tmf_itt = self._next_itt()
         try:
             request = pdu.task_management_pdu(
