@@ -526,8 +526,10 @@ class _Job:
         blocks = self.fmt.transfer_blocks
         if blocks is None:
             limit = self.recorder.get_maximum_page_aligned_transfer_size() // SECTOR
-            blocks = max(16, min(limit, 512))
-        return WriteOptions(transfer_blocks=max(1, min(blocks, 0xFFFF)), checksums=checksums, buffer_chunks=8)
+            blocks = max(16, min(limit, 2048))
+        blocks = max(1, min(blocks, 0xFFFF))
+        chunks = max(4, min(16, (32 << 20) // (blocks * SECTOR)))  # about 32 MiB of buffer
+        return WriteOptions(transfer_blocks=blocks, checksums=checksums, buffer_chunks=chunks)
 
     def write_data(self, state: MediaState) -> list[tuple[int, Any]]:
         verify = self.fmt.burn_verification_level != VL.IMAPI_BURN_VERIFICATION_NONE

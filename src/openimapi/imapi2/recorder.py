@@ -619,7 +619,8 @@ class DiscRecorder2:
                     return int(f.read().strip()) * 1024
             except (OSError, ValueError):
                 pass
-        return 65536
+            return 65536  # what every SG_IO path takes
+        return 4 << 20  # no host adapter in the path (virtual, iSCSI): large transfers are cheapest
 
 
 def recorders(ids: Sequence[str] | None = None) -> list[DiscRecorder2]:
