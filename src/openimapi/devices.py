@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ __all__ = [
     "Enumerator",
     "discover",
     "discover_all",
+    "discover_iscsi",
     "enumerators",
     "register_enumerator",
     "unregister_enumerator",
@@ -206,4 +208,16 @@ def discover_all() -> list[DriveInfo]:
     return drives
 
 
+def discover_iscsi() -> list[DriveInfo]:
+    """The CD/DVD logical units behind the iSCSI portals of ``$OPENIMAPI_ISCSI_PORTALS``
+    (comma- or space-separated ``HOST[:PORT]``), found by SendTargets, REPORT LUNS and
+    INQUIRY; nothing when the variable is unset. Unreachable portals are skipped."""
+    if not os.environ.get("OPENIMAPI_ISCSI_PORTALS", "").strip():
+        return []
+    from openimapi.transport.iscsi import enumerate_drives  # imported only when configured
+
+    return [DriveInfo(unit.address, unit.vendor, unit.product, unit.revision) for unit in enumerate_drives()]
+
+
 register_enumerator(discover, "sysfs")
+register_enumerator(discover_iscsi, "iscsi")

@@ -4,12 +4,14 @@ logout, NOP-In pings, timeouts and reconnection (through a relay the test can cu
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from test_iscsi_raw import inquiry, ready, tur
 from tgt_server import Proxy, Target, Tgt
 
-from openimapi import errors, transport
+from openimapi import devices, errors, transport
+from openimapi.imapi2 import DiscMaster2, DiscRecorder2
 from openimapi.mmc import Command
 from openimapi.transport.iscsi import (
     Chap,
@@ -177,3 +179,18 @@ def test_the_transport_passes_check_transport_against_tgt(blank_dvd: Target, emp
     assert loaded.ready and (loaded.vendor, loaded.product) == ("IET", "VIRTUAL-CDROM")
     empty = testing.check_transport(lambda: transport.open(empty_tray.address()))
     assert not empty.ready
+
+
+def test_disc_master_lists_iscsi_drives_of_the_configured_portals(
+    tgt: Tgt, blank_dvd: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENIMAPI_HOME", str(tmp_path / "home"))  # no virtual drives of the real home
+    monkeypatch.delenv("OPENIMAPI_ISCSI_PORTALS", raising=False)
+    assert blank_dvd.address() not in list(DiscMaster2())
+    monkeypatch.setenv("OPENIMAPI_ISCSI_PORTALS", f"127.0.0.1:{tgt.port}")
+    info = {drive.address: drive for drive in devices.discover_all()}[blank_dvd.address()]
+    assert (info.vendor, info.product, info.revision) == ("IET", "VIRTUAL-CDROM", "0001")
+    master = DiscMaster2()
+    assert blank_dvd.address() in list(master)
+    with DiscRecorder2(master.item(list(master).index(blank_dvd.address()))) as recorder:
+        assert recorder.product_id == "VIRTUAL-CDROM"
