@@ -11,6 +11,8 @@ import pytest
 from openimapi import virtual
 from openimapi.mmc import disc as md
 from openimapi.mmc import features as mf
+from openimapi.mmc import performance as mperf
+from openimapi.mmc import structure as mst
 from openimapi.mmc import toc as mt
 
 from .host import Host
@@ -53,6 +55,7 @@ def media_inquiry(h: Host) -> md.DiscInformation:
     page = h.ok("5a 00 2a 00 00 00 00 00 1e 00", 30)  # MODE SENSE(10) 2Ah, first 30 bytes
     full = int.from_bytes(page[:2], "big") + 2
     assert len(h.ok(f"5a 00 2a 00 00 00 00 {full:04x} 00", full)) == full
+    h.ok("ac 00 00 00 00 00 00 00 00 20 03 00", 8 + 32 * 16)  # GET PERFORMANCE 03h (write speeds)
     h.ok("5a 00 01 00 00 00 00 00 14 00", 20)  # MODE SENSE(10) 01h
     h.ok("23 00 00 00 00 00 00 00 fc 00", 252)  # READ FORMAT CAPACITIES
     return md.DiscInformation.from_bytes(h.ok("51 00 00 00 00 00 00 00 22 00", 34))
@@ -68,6 +71,12 @@ def test_dvd_plus_r_write_and_finalize(host: Host) -> None:
         "0020 00 01 01 01 01 20 00 00 00 00" + "00" * 22
     )
     assert info.disc_status == md.DiscStatus.EMPTY
+    adip = mst.DvdAdipInformation.from_bytes(host.ok("ad 00 00 00 00 00 00 11 01 04 00 00", 260))
+    assert adip.media_id == "CMC MAG/M01"
+    phys = mst.DvdPhysicalFormat.from_bytes(host.ok("ad 00 00 00 00 00 00 00 08 04 00 00", 2052))
+    assert (phys.book_type, phys.data_blocks) == (0xA, 2_295_104)
+    speeds = mperf.WriteSpeeds.from_bytes(host.ok("ac 00 00 00 00 00 00 00 00 08 03 00", 8 + 8 * 16))
+    assert [d.write_speed for d in speeds.descriptors] == [22160, 16620, 11080, 5540]  # 16x, 12x, 8x, 4x
     ti = md.TrackInformation.from_bytes(host.ok("52 01 00 00 00 ff 00 00 30 00", 48))
     assert (ti.track, ti.next_writable_address, ti.free_blocks, ti.nwa_valid, ti.blank) == (1, 0, 2_295_104, True, True)
     host.ok("53 00 00 00 00 00 00 01 00 00")  # RESERVE TRACK 256 blocks
@@ -100,6 +109,9 @@ def test_bd_r_multisession(host: Host) -> None:
     drive.insert("bd-r")
     host.settle()
     media_inquiry(host)
+    di = mst.BdDiscInformation.from_bytes(host.ok("ad 01 00 00 00 00 00 00 10 00 00 00", 4096))
+    assert di.units[0].data[8:11] == b"BDR" and di.units[0].data[100:109] == b"VERBATIMe"
+    assert host.sense("ad 00 00 00 00 00 00 00 08 04 00 00", 2052) == (5, 0x30, 0x02)  # DVD structure of a BD
     starts = []
     for session in range(3):
         ti = md.TrackInformation.from_bytes(host.ok("52 01 00 00 00 ff 00 00 30 00", 48))

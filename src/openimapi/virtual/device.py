@@ -86,6 +86,7 @@ def _load_handlers() -> None:
     import openimapi.virtual.cd
     import openimapi.virtual.info
     import openimapi.virtual.mechanism
+    import openimapi.virtual.physical
     import openimapi.virtual.primary
     import openimapi.virtual.recording  # noqa: F401
 
