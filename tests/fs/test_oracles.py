@@ -52,13 +52,14 @@ def host_tree(root: Path, link: bool = False) -> Path:
 
 
 def build(tmp: Path, *, fs: FsiFileSystems = ISO | JOLIET, level: int = 2, rock_ridge: bool = False,
-          udf_revision: int = 0x102) -> FileSystemImage:
+          udf_revision: int = 0x102, redundant: bool = False) -> FileSystemImage:
     tree = host_tree(tmp / "tree", link=rock_ridge)
     fsi = FileSystemImage()
     fsi.file_systems_to_create = fs
     fsi.iso9660_interchange_level = level
     fsi.rock_ridge = rock_ridge
     fsi.udf_revision = udf_revision
+    fsi.create_redundant_udf_metadata_files = redundant
     fsi.volume_name = "Oracle Test"
     fsi.root.add_tree(str(tree), False)
     return fsi
@@ -69,6 +70,14 @@ SCENARIOS: dict[str, tuple[Callable[[Path], FileSystemImage], tuple[str, ...]]] 
     "iso_joliet_l2": (lambda t: build(t, level=2), ("iso", "joliet")),
     "iso_joliet_l3_rr": (lambda t: build(t, level=3, rock_ridge=True), ("iso", "joliet", "rr")),
     "iso_only_l2": (lambda t: build(t, fs=ISO, level=2), ("iso",)),
+    "bridge_udf102": (lambda t: build(t, fs=ISO | JOLIET | UDF, udf_revision=0x102), ("iso", "joliet", "udf")),
+    "bridge_udf150_rr": (lambda t: build(t, fs=ISO | JOLIET | UDF, udf_revision=0x150, rock_ridge=True),
+                         ("iso", "joliet", "rr", "udf")),
+    "bridge_udf200": (lambda t: build(t, fs=ISO | JOLIET | UDF, udf_revision=0x200), ("iso", "joliet", "udf")),
+    "udf201_only": (lambda t: build(t, fs=UDF, udf_revision=0x201), ("udf",)),
+    "bridge_udf250": (lambda t: build(t, fs=ISO | JOLIET | UDF, udf_revision=0x250), ("iso", "joliet", "udf")),
+    "udf260_only": (lambda t: build(t, fs=UDF, udf_revision=0x260), ("udf",)),
+    "udf260_redundant": (lambda t: build(t, fs=UDF, udf_revision=0x260, redundant=True), ("udf",)),
 }
 
 
@@ -108,6 +117,8 @@ def _wanted(scenario: str, reader: str, namespace: str) -> bool:
         return False
     if reader == "xorriso":  # xorriso reads Rock Ridge, else Joliet
         return namespace == ("rr" if "rr" in present else "joliet")
+    if reader == "pycdlib" and ("250" in scenario or "260" in scenario or "iso" not in present):
+        return False  # pycdlib reads neither the UDF 2.50 metadata partition nor a disc without ISO 9660
     return not (reader == "7z" and namespace == "joliet" and "udf" in present)
 
 
