@@ -165,6 +165,9 @@ def test_events_phases_and_monotonic_progress(make_drive: Any) -> None:
     assert lbas == sorted(lbas) and lbas[-1] == 4095
     assert all(a.start_lba == 0 and a.sector_count == 4096 for a in writing)
     assert all(a.used_system_buffer + a.free_system_buffer == a.total_system_buffer for a in writing)
+    verifying = [a for _, a in seen if a.current_action == WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_VERIFYING]
+    checked = [a.last_written_lba for a in verifying]
+    assert checked == sorted(checked) and checked[0] == -1 and checked[-1] == 4095
     times = [a.elapsed_time for _, a in seen]
     assert times == sorted(times)
     fmt.remove_listener(seen.append)
@@ -319,3 +322,30 @@ def test_rom_media_are_not_supported(make_drive: Any, tmp_path: Path) -> None:
     assert not fmt.is_current_media_supported(rec)
     with pytest.raises(errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED):
         fmt.write(bytes(2048))
+
+
+def test_speeds(make_drive: Any) -> None:
+    fmt = writer(make_drive("bd-r"))
+    speeds = fmt.supported_write_speeds
+    assert speeds and speeds == sorted(speeds, reverse=True)
+    descriptors = fmt.supported_write_speed_descriptors
+    assert {d.write_speed for d in descriptors} == set(speeds)
+    assert all(d.media_type == PT.IMAPI_MEDIA_TYPE_BDR for d in descriptors)
+    assert fmt.requested_write_speed == -1 and not fmt.requested_rotation_type_is_pure_cav
+    assert fmt.set_write_speed(speeds[-1]) == SuccessCode.S_OK
+    assert fmt.requested_write_speed == speeds[-1]
+    assert abs(fmt.current_write_speed - speeds[-1]) <= 1
+    too_fast = speeds[0] * 4
+    assert fmt.set_write_speed(too_fast) == SuccessCode.S_IMAPI_SPEEDADJUSTED
+    assert fmt.current_write_speed <= speeds[0]
+    assert fmt.requested_write_speed == too_fast
+    with pytest.raises(errors.E_INVALIDARG):
+        fmt.set_write_speed(-5)
+
+
+def test_speed_mismatch(make_drive: Any) -> None:
+    fmt = writer(make_drive("bd-r"))
+    vdrive().inject_fault("speed-mismatch", count=None)
+    with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH):
+        fmt.write(bytes(32 * 2048))
+    vdrive().clear_faults()

@@ -47,6 +47,8 @@ from openimapi.imapi2.multisession import (
     previous_session,
 )
 from openimapi.imapi2.recorder import DiscRecorder2
+from openimapi.mmc import speed
+from openimapi.mmc.profiles import MediaFamily, profile_info
 from openimapi.mmc.sense import SenseKey
 
 __all__ = ["DiscFormat2Data"]
@@ -55,12 +57,18 @@ SECTOR = 2048
 POSTGAP = 150  # sectors of post-gap after a CD data track (Red Book / ECMA-130 2 s)
 
 
-def _kbps_to_sectors(kbps: int) -> int:
-    return kbps * 1000 // SECTOR
+def _family(profile: int) -> MediaFamily:
+    family = profile_info(profile).family if profile else MediaFamily.OTHER
+    return family if family in speed.KBPS_AT_1X else MediaFamily.DVD
 
 
-def _sectors_to_kbps(sectors: int) -> int:
-    return -(-sectors * SECTOR // 1000)
+def _kbps_to_sectors(kbps: int, profile: int) -> int:
+    """IMAPI sectors per second (x factor times IMAPI_SECTORS_PER_SECOND_AT_1X_*) of kB/s."""
+    return speed.sectors_per_second_from_kbps(kbps, _family(profile))
+
+
+def _sectors_to_kbps(sectors: int, profile: int) -> int:
+    return speed.kbps_from_sectors_per_second(sectors, _family(profile))
 
 
 class DiscFormat2Data(DiscFormat2):
@@ -219,10 +227,11 @@ class DiscFormat2Data(DiscFormat2):
     @property
     def current_write_speed(self) -> int:
         """Sectors per second the drive selected (mode page 2Ah, current write speed)."""
-        page = self._drive().mode_sense(0x2A)
+        drive = self._drive()
+        page = drive.mode_sense(0x2A)
         if len(page) < 30:
             raise errors.E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE("mode page 2Ah is too short for the write speed")
-        return _kbps_to_sectors(int.from_bytes(page[28:30], "big"))
+        return _kbps_to_sectors(int.from_bytes(page[28:30], "big"), drive.current_profile())
 
     @property
     def current_rotation_type_is_pure_cav(self) -> bool:
@@ -231,7 +240,8 @@ class DiscFormat2Data(DiscFormat2):
 
     def _speed_table(self) -> list[tuple[int, bool]]:
         drive = self._drive()
-        speeds = [(_kbps_to_sectors(d.write_speed), d.wrc == 1) for d in drive.write_speeds() if d.write_speed]
+        profile = drive.current_profile()
+        speeds = [(_kbps_to_sectors(d.write_speed, profile), d.wrc == 1) for d in drive.write_speeds() if d.write_speed]
         if not speeds:
             page = drive.mode_sense(0x2A)
             count = int.from_bytes(page[30:32], "big") if len(page) >= 32 else 0
@@ -239,7 +249,10 @@ class DiscFormat2Data(DiscFormat2):
                 pos = 32 + 4 * i
                 if pos + 4 <= len(page):
                     speeds.append(
-                        (_kbps_to_sectors(int.from_bytes(page[pos + 2 : pos + 4], "big")), page[pos + 1] & 3 == 1)
+                        (
+                            _kbps_to_sectors(int.from_bytes(page[pos + 2 : pos + 4], "big"), profile),
+                            page[pos + 1] & 3 == 1,
+                        )
                     )
         unique: list[tuple[int, bool]] = []
         for s in sorted(speeds, key=lambda x: -x[0]):
@@ -251,15 +264,15 @@ class DiscFormat2Data(DiscFormat2):
     def supported_write_speeds(self) -> list[int]:
         """Write speeds of the current medium in sectors per second, fastest first."""
         out: list[int] = []
-        for speed, _ in self._speed_table():
-            if speed not in out:
-                out.append(speed)
+        for rate, _ in self._speed_table():
+            if rate not in out:
+                out.append(rate)
         return out
 
     @property
     def supported_write_speed_descriptors(self) -> list[WriteSpeedDescriptor]:
         kind: IMAPI_MEDIA_PHYSICAL_TYPE = physical_type(self._drive().current_profile())
-        return [WriteSpeedDescriptor(kind, cav, speed) for speed, cav in self._speed_table()]
+        return [WriteSpeedDescriptor(kind, cav, rate) for rate, cav in self._speed_table()]
 
     def set_write_speed(
         self, requested_sectors_per_second: int, rotation_type_is_pure_cav: bool = False
@@ -286,7 +299,7 @@ class DiscFormat2Data(DiscFormat2):
     def _apply_speed(self) -> SuccessCode:
         drive = self._drive()
         profile = drive.current_profile()
-        kbps = _sectors_to_kbps(self._requested_speed) if self._requested_speed > 0 else 0
+        kbps = _sectors_to_kbps(self._requested_speed, profile) if self._requested_speed > 0 else 0
         try:
             if profile in CD_PROFILES:
                 drive.set_cd_speed(kbps, rotation=1 if self._requested_cav else 0)
@@ -381,6 +394,8 @@ class _Job:
     # -- events ------------------------------------------------------------------------------------
     def phase(self, action: WA) -> None:
         self.action = action
+        if action == WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_VERIFYING:
+            self.last_progress = None  # the read-back counts from the start again
         self.emit(None)
 
     def emit(self, progress: Progress | None) -> None:
