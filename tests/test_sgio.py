@@ -9,6 +9,8 @@ import os
 import platform
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import openimapi.transport
 from openimapi import errors
@@ -350,3 +352,28 @@ def test_hardware_read_only_commands(hardware_device: str) -> None:
         if tur.ok:
             cap = t.execute(Command(bytes([0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0]), data_in_length=8))
             assert cap.status in (ScsiStatus.GOOD, ScsiStatus.CHECK_CONDITION)
+
+
+def test_a_transfer_of_2_gib_is_refused_before_the_kernel(kernel: FakeSgKernel) -> None:
+    with open_fake(kernel) as t, pytest.raises(errors.E_INVALIDARG) as info:
+        t.execute(Command(bytes([0x28] + [0] * 9), data_in_length=0x80000000))
+    assert isinstance(info.value, ValueError) and kernel.commands == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    allocation=st.integers(1, 4096),
+    answer=st.binary(max_size=5000),
+    sense=st.binary(min_size=0, max_size=300),
+    status=st.sampled_from([0x00, 0x02, 0x08, 0x18]),
+)
+def test_any_answer_keeps_the_completion_contract(allocation: int, answer: bytes, sense: bytes, status: int) -> None:
+    """Whatever the device answers, data + residual == allocation and sense is at most 252
+    bytes, only kept with CHECK CONDITION."""
+    kernel = FakeSgKernel(lambda c: Completion(status=status, sense=sense, data=answer))
+    with sgio.open_sg("sg:/dev/sr0", ioctl=kernel, opener=FakeNode()) as t:
+        c = t.execute(Command(bytes([0x28] + [0] * 9), data_in_length=allocation))
+    assert len(c.data) + c.residual == allocation
+    assert c.data == answer[:allocation]
+    assert c.status == (0x02 if status == 0 and sense else status)
+    assert c.sense == (sense[:252] if c.status == 0x02 else b"")

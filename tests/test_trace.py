@@ -301,3 +301,22 @@ def test_trace_cli(tmp_path: Path) -> None:
     path.write_text("garbage\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["trace", str(path)])
     assert result.exit_code == 1 and "not a JSON line" in result.output
+
+
+def test_sessions_appended_to_one_file_replay_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "source.jsonl"
+    source.write_text(record([TUR, INQUIRY36, TUR, INQUIRY36], MinimalDrive()), encoding="utf-8")
+    out = tmp_path / "all.jsonl"
+    monkeypatch.setenv("OPENIMAPI_TRACE", str(out))
+    for _ in range(2):  # two programs, one OPENIMAPI_TRACE file: sessions are appended
+        with openimapi.transport.open(f"trace:replay:{source}") as t:
+            t.execute(TUR)
+            t.execute(INQUIRY36)
+    recs = load_trace(out.read_text().splitlines())
+    assert [r["type"] for r in recs].count("open") == 2
+    assert [r["seq"] for r in recs if r["type"] == "command"] == [1, 2, 1, 2]
+    replay = ReplayTransport(recs)
+    for _ in range(2):
+        assert replay.execute(TUR).ok
+        assert len(replay.execute(INQUIRY36).data) == 36
+    assert replay.remaining == 0

@@ -73,6 +73,9 @@ SENSE_BUFFER_LENGTH: Final = 252
 #: sg version 3 (30000) introduced sg_io_hdr.
 _MIN_SG_VERSION: Final = 30000
 _MAX_TIMEOUT_MS: Final = 0xFFFFFFFF
+#: dxfer_len is an unsigned int and resid an int: keep transfers below 2 GiB. (The
+#: adapter's own limit, max_sectors_kb, is far lower: the kernel answers EINVAL/ENOMEM.)
+_MAX_TRANSFER: Final = 0x7FFFFFFF
 
 # host_status values (<scsi/scsi.h>, DID_*).
 DID_OK: Final = 0x00
@@ -248,6 +251,7 @@ class SgTransport(TransportBase):
         """Send one command through SG_IO and return the device's answer.
 
         Raises:
+            E_INVALIDARG: the transfer is 2 GiB or more (also a ValueError).
             HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE: the transport is closed.
             HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST: the device is gone (unplugged, no connect).
             E_IMAPI_RECORDER_COMMAND_TIMEOUT: no answer within ``command.timeout``.
@@ -255,6 +259,11 @@ class SgTransport(TransportBase):
                 command reserved to CAP_SYS_RAWIO).
             TransportError: any other failure of the ioctl, the adapter or the driver.
         """
+        if command.transfer_length > _MAX_TRANSFER:
+            raise errors.E_INVALIDARG(
+                f"{self._address}: a {command.transfer_length}-byte transfer does not fit SG_IO "
+                f"(at most {_MAX_TRANSFER}); split the command"
+            )
         cdb_buf = (ctypes.c_ubyte * len(command.cdb)).from_buffer_copy(command.cdb)
         sense_buf = (ctypes.c_ubyte * SENSE_BUFFER_LENGTH)()
         direction = command.direction
