@@ -55,7 +55,9 @@ class ImageMultisession:
         else:
             self._file = image
             self.path = None
-        self.sessions = list(sessions) if sessions else [0]
+        if sessions is None:
+            sessions = [0] if self._file.seek(0, io.SEEK_END) else []
+        self.sessions = list(sessions)
         self.capacity = capacity
         self.gap = gap
         self.in_use = False
@@ -78,20 +80,22 @@ class ImageMultisession:
         return bytes(self._file.read(count * BLOCK))
 
     @property
-    def first_data_session(self) -> bool:
-        return False
+    def is_first_data_session(self) -> bool:
+        return not self.sessions
 
     @property
     def start_address_of_previous_session(self) -> int:
-        return self.sessions[-1]
+        """-1 on a blank disc."""
+        return self.sessions[-1] if self.sessions else -1
 
     @property
     def last_written_address_of_previous_session(self) -> int:
-        return self.size_blocks - 1
+        """-1 on a blank disc."""
+        return self.size_blocks - 1 if self.sessions else -1
 
     @property
     def next_writable_address(self) -> int:
-        return -(-self.size_blocks // self.gap) * self.gap
+        return -(-self.size_blocks // self.gap) * self.gap if self.sessions else 0
 
     @property
     def free_sectors_on_media(self) -> int:
@@ -199,6 +203,10 @@ def identify(session: Any) -> FsiFileSystems:
             found |= ISO
         elif vd_type == VD_SUPPLEMENTARY and block[88:91] in JOLIET_ESCAPES:
             found |= JOLIET
+    from openimapi.fs.udfreader import has_udf
+
+    if has_udf(disc, start):
+        found |= UDF
     return found
 
 
@@ -223,8 +231,11 @@ def import_tree(session: Any, fs: FsiFileSystems, fire: Any) -> ImportedSession:
         fire(item, 0, 0, files, total)
 
     if fs == UDF:
-        raise errors.IMAPI_E_FILE_SYSTEM_NOT_FOUND("importing UDF is not available; import Joliet or ISO 9660")
-    root, name = read_iso_tree(disc, start, fs == JOLIET, progress)
+        from openimapi.fs.udfreader import read_udf_tree
+
+        root, name = read_udf_tree(disc, start, progress)
+    else:
+        root, name = read_iso_tree(disc, start, fs == JOLIET, progress)
     nwa = int(session.next_writable_address)
     free = int(getattr(session, "free_sectors_on_media", 0) or 0)
     if nwa <= start:

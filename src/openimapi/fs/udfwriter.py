@@ -77,6 +77,7 @@ class UdfWriter:
         self.dir_data: dict[DirNode, tuple[int, list[tuple[str, Node]], int]] = {}
         self.vrs = self.main = self.reserve = self.lvid = 0
         self.part_start = PARTITION_START
+        self.part_lba = 0  # absolute block where the partition starts (set in reserve_tree)
         self.meta_fe = self.mirror_fe = self.meta_start = self.meta_len = self.mirror_start = 0
         self.fsd = self.icb_start = 0
         self.anchor_tail = 0
@@ -92,11 +93,18 @@ class UdfWriter:
         self.lvid = plan.take(2)
 
     def _meta_base(self) -> int:
-        return self.meta_start if self.metadata else self.part_start
+        """Relative block that is block 0 of the partition holding file entries and directories."""
+        if self.metadata:
+            return self.meta_start
+        return self.part_lba - self.plan.options.session_start
 
     def reserve_tree(self) -> None:
         plan = self.plan
         plan.take_at(PARTITION_START, 0)
+        # A later session's partition starts at block 0, so that it covers the extents of
+        # the files earlier sessions recorded (their file entries point there).
+        self.part_lba = plan.lba(PARTITION_START) if plan.options.session_start == 0 else 0
+        self.part_start = self.part_lba - plan.options.session_start
         if self.metadata:
             self.meta_fe = plan.take(1)
             self.mirror_fe = plan.take(1)
@@ -146,7 +154,7 @@ class UdfWriter:
         return self.icb_block[node] - self._meta_base(), 1 if self.metadata else 0
 
     def _data_lbn(self, lba: int) -> int:
-        return lba - self.plan.lba(self.part_start)
+        return lba - self.part_lba
 
     def _file_entry(self, index: int) -> bytes:
         node = self.entries[index]
@@ -167,7 +175,7 @@ class UdfWriter:
         else:
             assert isinstance(node, FileNode)
             size = node.size
-            start = self._data_lbn(self.plan.file_location.get(node, self.plan.lba(self.part_start)))
+            start = self._data_lbn(self.plan.file_location.get(node, self.part_lba))
             parts = []
             offset = 0
             while offset < size:
@@ -207,7 +215,7 @@ class UdfWriter:
             seq: list[_Descriptor] = [
                 u.PrimaryVolume(0, name, f"{int(created.timestamp()):08X}{name}"[:126], created, self.impl),
                 u.ImplementationUseVolume(1, name, self.impl, self.revision),
-                u.Partition(2, 0, b"+" + self.nsr, lba(self.part_start), part_len, self.impl),
+                u.Partition(2, 0, b"+" + self.nsr, self.part_lba, part_len, self.impl),
                 u.LogicalVolume(
                     3, name, self.revision, (self.fsd - self._meta_base(), 1 if self.metadata else 0),
                     (2 * BLOCK, lba(self.lvid)), self.impl,
