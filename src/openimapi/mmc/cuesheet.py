@@ -312,6 +312,10 @@ class SendCueSheet:
         """The command sending ``sheet``."""
         return cls(len(sheet.entries) * 8, sheet)
 
+    def to_cdb(self) -> bytes:
+        """The 10-byte CDB."""
+        return bytes((self.OPCODE, 0, 0, 0, 0, 0)) + self.cue_sheet_size.to_bytes(3, "big") + b"\x00"
+
     def to_command(self, timeout: float = DEFAULT_TIMEOUT) -> Command:
         """Build the command with the cue sheet as data out.
 
@@ -321,8 +325,7 @@ class SendCueSheet:
         if self.cue_sheet is None and self.cue_sheet_size:
             raise ValueError("SEND CUE SHEET needs its cue sheet")
         data = self.cue_sheet.to_bytes() if self.cue_sheet is not None else b""
-        cdb = bytes((self.OPCODE, 0, 0, 0, 0, 0)) + self.cue_sheet_size.to_bytes(3, "big") + b"\x00"
-        return Command(cdb=cdb, data_out=data, timeout=timeout, name=self.NAME)
+        return Command(cdb=self.to_cdb(), data_out=data, timeout=timeout, name=self.NAME)
 
     @classmethod
     def from_cdb(cls, cdb: bytes) -> SendCueSheet:

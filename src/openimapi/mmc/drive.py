@@ -594,6 +594,14 @@ class SendOpcInformation:
         """The command sending an OPC table."""
         return cls(do_opc=do_opc, parameter_list_length=8 * len(entries), entries=tuple(entries))
 
+    def to_cdb(self) -> bytes:
+        """The 10-byte CDB."""
+        return (
+            bytes((self.OPCODE, int(self.do_opc), self.exclude1 << 1 | int(self.exclude0), 0, 0, 0, 0))
+            + self.parameter_list_length.to_bytes(2, "big")
+            + b"\x00"
+        )
+
     def to_command(self, timeout: float = DEFAULT_TIMEOUT) -> Command:
         """Build the command (with the OPC table as data out, if any).
 
@@ -603,12 +611,7 @@ class SendOpcInformation:
         if self.entries is None:
             raise ValueError("SEND OPC INFORMATION needs its OPC entries")
         data = b"".join(entry.speed.to_bytes(2, "big") + entry.values for entry in self.entries)
-        cdb = (
-            bytes((self.OPCODE, int(self.do_opc), self.exclude1 << 1 | int(self.exclude0), 0, 0, 0, 0))
-            + self.parameter_list_length.to_bytes(2, "big")
-            + b"\x00"
-        )
-        return Command(cdb=cdb, data_out=data, timeout=timeout, name=self.NAME)
+        return Command(cdb=self.to_cdb(), data_out=data, timeout=timeout, name=self.NAME)
 
     @classmethod
     def from_cdb(cls, cdb: bytes) -> SendOpcInformation:

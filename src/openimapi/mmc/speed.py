@@ -360,14 +360,17 @@ class SetStreaming:
             data = self.parameters.to_bytes()
         else:
             data = self.parameters
-        cdb = (
+        return Command(cdb=self.to_cdb(), data_out=data, timeout=timeout, name=self.NAME)
+
+    def to_cdb(self) -> bytes:
+        """The 12-byte CDB."""
+        return (
             bytes((self.OPCODE,))
             + bytes(7)
             + bytes((int(self.streaming_type),))
             + self.parameter_list_length.to_bytes(2, "big")
             + b"\x00"
         )
-        return Command(cdb=cdb, data_out=data, timeout=timeout, name=self.NAME)
 
     @classmethod
     def from_cdb(cls, cdb: bytes) -> SetStreaming:

@@ -143,6 +143,18 @@ class Write10:
         return Command(cdb=self.to_cdb(), data_out=self.data, timeout=timeout, name=self.NAME)
 
     @classmethod
+    def for_data(cls, lba: int, data: bytes, block_size: int = BLOCK_SIZE_DATA, *, fua: bool = False) -> Write10:
+        """The command writing ``data`` (whole blocks of ``block_size``) at ``lba``.
+
+        Raises:
+            ValueError: ``data`` is not a whole number of blocks, or a field out of range.
+        """
+        blocks, rest = divmod(len(data), block_size)
+        if rest:
+            raise ValueError(f"{len(data)} bytes is not a whole number of {block_size}-byte blocks")
+        return cls(lba, blocks, bytes(data), block_size, fua=fua)
+
+    @classmethod
     def from_cdb(cls, cdb: bytes, *, block_size: int = BLOCK_SIZE_DATA) -> Write10:
         """Parse the CDB (no data).
 
@@ -233,6 +245,18 @@ class Write12:
         """
         _check_data(self.NAME, self.data, self.transfer_length, self.block_size, True)
         return Command(cdb=self.to_cdb(), data_out=self.data, timeout=timeout, name=self.NAME)
+
+    @classmethod
+    def for_data(cls, lba: int, data: bytes, block_size: int = BLOCK_SIZE_DATA, *, fua: bool = False) -> Write12:
+        """The command writing ``data`` (whole blocks of ``block_size``) at ``lba``.
+
+        Raises:
+            ValueError: ``data`` is not a whole number of blocks, or a field out of range.
+        """
+        blocks, rest = divmod(len(data), block_size)
+        if rest:
+            raise ValueError(f"{len(data)} bytes is not a whole number of {block_size}-byte blocks")
+        return cls(lba, blocks, bytes(data), block_size, fua=fua)
 
     @classmethod
     def from_cdb(cls, cdb: bytes, *, block_size: int = BLOCK_SIZE_DATA) -> Write12:
