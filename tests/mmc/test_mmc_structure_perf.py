@@ -15,6 +15,7 @@ from openimapi.mmc import (
     DvdPrerecordedInformation,
     ExceptionDescriptor,
     GetPerformance,
+    LayerBoundaryInformation,
     NominalPerformance,
     Performance,
     PerformanceType,
@@ -156,3 +157,13 @@ def test_write_speeds_bytes_exact() -> None:
 def test_write_speeds_round_trip(descriptors: list[SpeedDescriptor]) -> None:
     speeds = WriteSpeeds(tuple(descriptors))
     assert WriteSpeeds.from_bytes(speeds.to_bytes()) == speeds
+
+
+def test_layer_boundary_information() -> None:
+    """Format 20h of a blank DVD+R DL: L0 data zone capacity 2086912 sectors, not yet fixed
+    ('can still be set' in the Pioneer DVR-111D and LG BT20N captures)."""
+    info = LayerBoundaryInformation(2086912)
+    assert info.to_bytes() == H("000a0000 00000000 001fd800".replace(" ", ""))
+    assert LayerBoundaryInformation.from_bytes(info.to_bytes()) == info
+    fixed = LayerBoundaryInformation(2086912, init_status=True)
+    assert fixed.to_bytes()[4] == 0x80 and LayerBoundaryInformation.from_bytes(fixed.to_bytes()).init_status

@@ -195,3 +195,17 @@ def test_format5_cd_text_packs_and_crc() -> None:
     assert CdTextPacks.from_bytes(data[:40]).packs == tuple(packs[:2])
     with pytest.raises(ValueError):
         CdTextPacks((b"short",))
+
+
+def test_full_toc_from_formatted_toc() -> None:
+    toc = Toc(1, 2, (TocEntry(1, 0, 1, 4), TocEntry(2, 15000, 1, 0), TocEntry(LEAD_OUT_TRACK, 30000, 1, 0)))
+    full = FullToc.from_toc(toc, disc_type=0x20)
+    assert [e.point for e in full.entries] == [0xA0, 0xA1, 0xA2, 1, 2]
+    a0, a1, a2 = (full.point(p) for p in (0xA0, 0xA1, 0xA2))
+    assert a0 is not None and (a0.pmin, a0.psec, a0.control) == (1, 0x20, 4)
+    assert a1 is not None and a1.pmin == 2 and a1.control == 0
+    assert a2 is not None and a2.p_lba == 30000
+    assert [e.p_lba for e in full.entries[3:]] == [0, 15000]
+    assert FullToc.from_bytes(full.to_bytes()) == full
+    with pytest.raises(ValueError):
+        FullToc.from_toc(Toc(1, 1, (TocEntry(1, 0),)))

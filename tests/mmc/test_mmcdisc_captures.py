@@ -35,6 +35,7 @@ from openimapi.mmc import (
     DvdPrerecordedInformation,
     FormatCapacities,
     FormattableDescriptor,
+    LayerBoundaryInformation,
     Msf,
     NominalPerformance,
     Performance,
@@ -428,6 +429,18 @@ def test_mediainfo_media_id(cap: Capture, sec: dict[str, list[tuple[str, str]]])
         assert back.units[0].media_id == media_id and back.units[0].disc_type_id == "BDR"
     assert cap.stated["summary"].get("media_id", media_id) == media_id or cap.stated["summary"].get(
         "media_id_dvd_minus") == media_id
+
+
+@pytest.mark.parametrize(("cap", "sec"), [p for p in REPORTS
+                                          if "DVD+R DOUBLE LAYER BOUNDARY INFORMATION" in p.values[1]])
+def test_mediainfo_layer_boundary(cap: Capture, sec: dict[str, list[tuple[str, str]]]) -> None:
+    """READ DISC STRUCTURE format 20h: 'L0 Data Zone Capacity: N*2KB, can still be set'
+    (InitStatus clear; vectors built from MMC)."""
+    text = _get(sec["DVD+R DOUBLE LAYER BOUNDARY INFORMATION"], "L0 Data Zone Capacity") or ""
+    info = LayerBoundaryInformation(_blocks(text), init_status="can still be set" not in text)
+    back = LayerBoundaryInformation.from_bytes(info.to_bytes())
+    assert back == info and not back.init_status
+    assert back.l0_capacity == cap.stated["summary"].get("l0_data_zone_capacity", back.l0_capacity) == 2086912
 
 
 _TOC_LINE = re.compile(r"^([0-9a-f]{2})@(\d+)$")

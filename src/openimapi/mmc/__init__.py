@@ -126,6 +126,7 @@ from openimapi.mmc.structure import (
     DvdAdipInformation,
     DvdPhysicalFormat,
     DvdPrerecordedInformation,
+    LayerBoundaryInformation,
     ReadDiscStructure,
     StructureList,
     StructureListEntry,
@@ -279,7 +280,8 @@ __all__ += [  # GET CONFIGURATION, disc/track information, capacities, TOC (mmc.
 ]
 __all__ += [  # READ DISC STRUCTURE, GET PERFORMANCE (mmc.structure, mmc.performance)
     "BOOK_TYPES", "BdDiscInformation", "BdDiscInformationUnit", "DvdAdipInformation", "DvdPhysicalFormat",
-    "DvdPrerecordedInformation", "ReadDiscStructure", "StructureList", "StructureListEntry", "StructureMediaType",
+    "DvdPrerecordedInformation", "LayerBoundaryInformation", "ReadDiscStructure", "StructureList",
+    "StructureListEntry", "StructureMediaType",
     "ExceptionDescriptor", "GetPerformance", "NominalPerformance", "Performance", "PerformanceType",
     "SpeedDescriptor", "WriteSpeeds",
 ]

@@ -1,7 +1,8 @@
 """READ DISC STRUCTURE (ADh, MMC-6 6.23): the request and the structures the recorder
 layer needs: DVD physical format information (formats 00h and 10h), DVD-R/-RW
 pre-recorded information (0Eh, where the media manufacturer id lives), DVD+R/+RW ADIP
-information (11h), BD disc information (BD format 00h) and the structure list (FFh).
+information (11h), the layer boundary of dual-layer DVD+/-R (20h), BD disc information
+(BD format 00h) and the structure list (FFh).
 
 Every answer is the 4-byte header (data length, 2 reserved bytes) and the structure.
 """
@@ -23,6 +24,7 @@ __all__ = [
     "DvdAdipInformation",
     "DvdPhysicalFormat",
     "DvdPrerecordedInformation",
+    "LayerBoundaryInformation",
     "ReadDiscStructure",
     "StructureListEntry",
     "StructureList",
@@ -321,6 +323,36 @@ class DvdAdipInformation:
             MalformedData: fewer than 4 bytes.
         """
         return cls(pad_to(_body(data, "ADIP information"), 256)[:256])
+
+
+@dataclass(frozen=True, slots=True)
+class LayerBoundaryInformation:
+    """Format 20h on DVD+R DL and DVD-R DL: the L0 data zone capacity in sectors and the
+    InitStatus bit (set once the capacity has been fixed, e.g. by SEND DISC STRUCTURE).
+
+    Raises:
+        ValueError: a field out of range.
+    """
+
+    l0_capacity: int
+    init_status: bool = False
+
+    def __post_init__(self) -> None:
+        check_uint("l0_capacity", self.l0_capacity, 32)
+        check_bool("init_status", self.init_status)
+
+    def to_bytes(self) -> bytes:
+        return _header(bytes((int(self.init_status) << 7, 0, 0, 0)) + self.l0_capacity.to_bytes(4, "big"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LayerBoundaryInformation:
+        """Decode the 12-byte answer.
+
+        Raises:
+            MalformedData: fewer than 12 bytes.
+        """
+        data = require_length(data, 12, "layer boundary information")
+        return cls(get_u(data, 8, 4), bool(data[4] & 0x80))
 
 
 @dataclass(frozen=True, slots=True)

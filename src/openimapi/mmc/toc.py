@@ -340,6 +340,27 @@ class FullToc:
         if 2 + 11 * len(self.entries) > 0xFFFF:
             raise ValueError("too many full TOC entries")
 
+    @classmethod
+    def from_toc(cls, toc: Toc, session: int = 1, disc_type: int = 0x00) -> FullToc:
+        """The raw TOC of a single-session disc from its formatted TOC: A0h (first track,
+        disc type 00h CD-DA/CD-ROM, 10h CD-I, 20h CD-ROM XA), A1h (last track), A2h (lead-out),
+        then one descriptor per track, as drives list them.
+
+        Raises:
+            ValueError: the TOC has no tracks or no lead-out, or a field is out of range.
+        """
+        tracks, lead_out = toc.tracks, toc.lead_out
+        if not tracks or lead_out is None:
+            raise ValueError("a full TOC needs tracks and a lead-out")
+        first, last = tracks[0], tracks[-1]
+        entries = [
+            RawTocEntry(session, 0xA0, first.adr, first.control, pmin=toc.first_track, psec=disc_type),
+            RawTocEntry(session, 0xA1, last.adr, last.control, pmin=toc.last_track),
+            RawTocEntry.point_time(session, 0xA2, lead_out, last.adr, last.control),
+        ]
+        entries += [RawTocEntry.point_time(session, t.track, t.address, t.adr, t.control) for t in tracks]
+        return cls(session, session, tuple(entries))
+
     def point(self, point: int, session: int | None = None) -> RawTocEntry | None:
         """The first descriptor with this POINT (in ``session`` when given)."""
         for entry in self.entries:
