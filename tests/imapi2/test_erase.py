@@ -74,11 +74,35 @@ def test_erase_errors(make_drive: Any, tmp_path: Path) -> None:
     assert er.recorder is None
 
 
-def test_erase_spin_up_failure(make_drive: Any) -> None:
+def test_erase_failures_at_each_step(make_drive: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transport timeout injected at each successive command of an erase: spin-up, BLANK
+    and the polling each fail with their documented code; exclusive access is always freed."""
+    import openimapi.imapi2.erase as erase_module
+
     rec = make_drive("cd-rw", model="cd-writer")
     er = _eraser(rec)
-    vdrive().inject_fault("upside-down", count=1, after=3)
-    with pytest.raises((errors.E_IMAPI_ERASE_DRIVE_FAILED_SPINUP_COMMAND, errors.E_IMAPI_RECORDER_MEDIA_UPSIDE_DOWN)):
+    seen = set()
+    for after in range(10):
+        vdrive().inject_fault("timeout", count=1, after=after)
+        try:
+            er.erase_media()
+        except errors.ImapiError as exc:
+            seen.add(type(exc))
+        vdrive().clear_faults()
+        assert not rec.exclusive.held
+    assert errors.E_IMAPI_ERASE_DRIVE_FAILED_SPINUP_COMMAND in seen
+    assert errors.E_IMAPI_ERASE_DRIVE_FAILED_ERASE_COMMAND in seen
+    assert errors.E_IMAPI_ERASE_UNEXPECTED_DRIVE_RESPONSE_DURING_ERASE in seen
+    assert seen <= {
+        errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT,
+        errors.E_IMAPI_ERASE_DRIVE_FAILED_SPINUP_COMMAND,
+        errors.E_IMAPI_ERASE_DRIVE_FAILED_ERASE_COMMAND,
+        errors.E_IMAPI_ERASE_UNEXPECTED_DRIVE_RESPONSE_DURING_ERASE,
+    }
+    # a drive that stays busy: the one-hour limit (shortened here)
+    monkeypatch.setattr(erase_module, "ONE_HOUR", 0.3)
+    vdrive().inject_fault("busy", count=None, after=3)
+    with pytest.raises(errors.E_IMAPI_ERASE_TOOK_LONGER_THAN_ONE_HOUR):
         er.erase_media()
     vdrive().clear_faults()
     assert not rec.exclusive.held

@@ -92,6 +92,10 @@ def test_feature_and_mode_pages(make_drive: Any) -> None:
         rec.get_mode_page(0x3D)
     with pytest.raises(errors.E_INVALIDARG):
         rec.set_mode_page(1, caps)
+    page05 = bytearray(rec.get_mode_page(5))
+    page05[2] = (page05[2] & 0xF0) | 0x0F  # write type Fh is reserved
+    with pytest.raises(errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS):
+        rec.set_mode_page(0, bytes(page05))
     info = rec.get_disc_information()
     assert info[2] & 3 == 0  # blank
     assert len(rec.get_track_information(1)) >= 28
@@ -191,3 +195,21 @@ def test_mcn(make_drive: Any) -> None:
     assert rec.mcn_disabled
     rec.enable_mcn()
     assert not rec.mcn_disabled
+
+
+def test_closed_recorder_is_an_invalid_handle(make_drive: Any) -> None:
+    rec = make_drive("bd-r")
+    rec.close()
+    with pytest.raises(errors.HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE):
+        _ = rec.vendor_id
+    with pytest.raises(errors.HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE):
+        rec.eject_media()
+
+
+def test_dvd_structure_not_present(make_drive: Any) -> None:
+    rec = make_drive("bd-r")
+    rec.drive.test_unit_ready()
+    with pytest.raises(errors.E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT):
+        rec.read_dvd_structure(0xC3)
+    with pytest.raises(errors.E_INVALIDARG):
+        rec.read_dvd_structure(0, agid=4)

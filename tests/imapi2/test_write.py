@@ -109,6 +109,10 @@ def test_force_media_to_be_closed_finalizes(make_drive: Any, tmp_path: Path) -> 
     fmt.force_media_to_be_closed = True
     fmt.write(make_iso(tmp_path, FILES))
     assert fmt.current_media_status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_FINALIZED
+    assert fmt.free_sectors_on_media == 0
+    with pytest.raises(errors.E_IMAPI_DF2DATA_INVALID_MEDIA_STATE):
+        _ = fmt.next_writable_address
+    assert not fmt.multisession_interfaces[0].is_supported_on_current_media_state
     with pytest.raises(errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED):
         fmt.write(bytes(2048 * 16))
     assert iso_files(_export(tmp_path)) == FILES
@@ -339,6 +343,9 @@ def test_speeds(make_drive: Any) -> None:
     assert fmt.set_write_speed(too_fast) == SuccessCode.S_IMAPI_SPEEDADJUSTED
     assert fmt.current_write_speed <= speeds[0]
     assert fmt.requested_write_speed == too_fast
+    assert fmt.set_write_speed(speeds[-1], True) == SuccessCode.S_IMAPI_ROTATIONADJUSTED  # no CAV on BD
+    assert fmt.requested_rotation_type_is_pure_cav and not fmt.current_rotation_type_is_pure_cav
+    assert fmt.set_write_speed(too_fast, True) == SuccessCode.S_IMAPI_BOTHADJUSTED
     with pytest.raises(errors.E_INVALIDARG):
         fmt.set_write_speed(-5)
 

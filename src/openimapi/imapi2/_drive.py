@@ -17,7 +17,11 @@ from openimapi.mmc import Command, Completion
 from openimapi.mmc.sense import SenseKey, decode_sense
 from openimapi.transport import Transport
 
-__all__ = ["DiscInfo", "Drive", "Feature", "Identity", "SpeedDescriptor", "TrackInfo"]
+__all__ = ["DiscInfo", "Drive", "Feature", "Identity", "SpeedDescriptor", "StillBusy", "TrackInfo"]
+
+
+class StillBusy(errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT):
+    """The drive kept reporting an operation in progress past the caller's limit."""
 
 #: Profiles (MMC-6 table 79) by role.
 ROM_PROFILES = frozenset({0x08, 0x10, 0x40, 0x50})
@@ -486,6 +490,6 @@ class Drive:
             if on_wait is not None:
                 on_wait(sense.progress)
             if clock() > deadline:
-                raise errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT("the drive stayed busy")
+                raise StillBusy(f"the drive was still busy after {limit:g} s")
             sleep(delay)
             delay = min(0.25, delay + 0.01)

@@ -12,6 +12,7 @@ from typing import Any
 
 from openimapi import errors
 from openimapi.engine import WriteOptions, open_source, write_section
+from openimapi.imapi2._drive import StillBusy
 from openimapi.imapi2._format2 import DiscFormat2
 from openimapi.imapi2.recorder import DiscRecorder2
 from openimapi.imapi2.streams import StreamZero
@@ -159,11 +160,11 @@ class DiscFormat2Erase(DiscFormat2):
 
         try:
             drive.wait_ready(limit=ONE_HOUR, on_wait=tick)
-        except errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT as exc:
+        except StillBusy as exc:
             raise errors.E_IMAPI_ERASE_TOOK_LONGER_THAN_ONE_HOUR(str(exc)) from exc
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
-            if sense is not None and sense.key != SenseKey.NOT_READY:
+            if sense is None or sense.key != SenseKey.NOT_READY:
                 raise errors.E_IMAPI_ERASE_UNEXPECTED_DRIVE_RESPONSE_DURING_ERASE(str(exc)) from exc
             raise
 

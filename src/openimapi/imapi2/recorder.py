@@ -148,6 +148,7 @@ class DiscRecorder2:
         self._transport: transport.Transport | None = None
         self._exclusive: ExclusiveAccess | None = None
         self._mcn_disabled = 0
+        self._closed = False
         if unique_id is not None:
             self.initialize_disc_recorder(unique_id)
 
@@ -189,6 +190,7 @@ class DiscRecorder2:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+            self._closed = True
 
     def __del__(self) -> None:
         try:
@@ -213,11 +215,17 @@ class DiscRecorder2:
             E_IMAPI_RECORDER_REQUIRED: the object is not initialised.
         """
         if self._transport is None:
+            self._check_open()
             raise errors.E_IMAPI_RECORDER_REQUIRED("call initialize_disc_recorder first")
         return Drive(self._transport)
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise errors.HRESULT_FROM_WIN32_ERROR_INVALID_HANDLE(f"{self._address} was closed")
+
     @property
     def exclusive(self) -> ExclusiveAccess:
+        self._check_open()
         if self._exclusive is None:
             raise errors.E_IMAPI_RECORDER_REQUIRED("call initialize_disc_recorder first")
         return self._exclusive
