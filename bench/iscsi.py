@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -52,6 +53,15 @@ conn.sendall(str(total).encode())
 """
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU seconds of this process, or of process ``pid`` (from /proc)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tcp_copy(payload: memoryview, size: int) -> float:
     """Seconds to push ``size`` bytes (``payload`` repeated) through loopback TCP."""
     receiver = subprocess.Popen([sys.executable, "-c", RECEIVER], stdout=subprocess.PIPE, text=True)
@@ -74,8 +84,11 @@ def tcp_copy(payload: memoryview, size: int) -> float:
     return elapsed
 
 
-def iscsi_write(tgt: Tgt, backing: Path, payload: bytes, size: int, tune: bool) -> tuple[float, IscsiTransport]:
-    """Seconds to write ``size`` bytes to a blank DVD+R LUN, one WRITE(10) per chunk."""
+def iscsi_write(
+    tgt: Tgt, backing: Path, payload: bytes, size: int, tune: bool
+) -> tuple[float, IscsiTransport, float, float]:
+    """Seconds to write ``size`` bytes to a blank DVD+R LUN, one WRITE(10) per chunk, and
+    the CPU seconds the initiator (this process) and tgtd spent meanwhile."""
     target = tgt.add_target({1: backing})
     for name, value in () if not tune else (
         ("MaxRecvDataSegmentLength", 262144),
@@ -102,6 +115,8 @@ def iscsi_write(tgt: Tgt, backing: Path, payload: bytes, size: int, tune: bool) 
         )
         for lba in range(0, size // BLOCK, blocks)
     ]
+    assert tgt.process is not None
+    ours, theirs = cpu_seconds(), cpu_seconds(tgt.process.pid)
     started = time.perf_counter()
     for command in commands:
         done = drive.execute(command)
@@ -109,9 +124,10 @@ def iscsi_write(tgt: Tgt, backing: Path, payload: bytes, size: int, tune: bool) 
             raise SystemExit(f"WRITE(10) failed: {done}")
     sync = drive.execute(Command(bytes([0x35]) + bytes(9), timeout=120, name="SYNCHRONIZE CACHE"))
     elapsed = time.perf_counter() - started
+    ours, theirs = cpu_seconds() - ours, cpu_seconds(tgt.process.pid) - theirs
     assert sync.ok, sync
     assert backing.stat().st_size == size
-    return elapsed, drive
+    return elapsed, drive, ours, theirs
 
 
 def main() -> None:
@@ -131,7 +147,7 @@ def main() -> None:
     try:
         backing = workdir / "dvd+r.img"
         backing.touch()
-        seconds, drive = iscsi_write(tgt, backing, payload, size, not args.tgt_defaults)
+        seconds, drive, cpu_ours, cpu_tgtd = iscsi_write(tgt, backing, payload, size, not args.tgt_defaults)
         negotiated = drive.parameters
         drive.close()
         backing.unlink()
@@ -143,7 +159,8 @@ def main() -> None:
           f"MaxRecvDataSegmentLength(target)={negotiated.max_send_data_segment} "
           f"FirstBurst={negotiated.first_burst} MaxBurst={negotiated.max_burst} "
           f"ImmediateData={negotiated.immediate_data} InitialR2T={negotiated.initial_r2t}")
-    print(f"iSCSI write to tgt  : {seconds:7.2f} s  {mb / seconds:8.1f} MB/s")
+    print(f"iSCSI write to tgt  : {seconds:7.2f} s  {mb / seconds:8.1f} MB/s   "
+          f"(CPU: initiator {cpu_ours:.2f} s, tgtd {cpu_tgtd:.2f} s)")
     print(f"plain TCP copy      : {tcp_seconds:7.2f} s  {mb / tcp_seconds:8.1f} MB/s")
     print(f"ratio iSCSI / TCP   : {tcp_seconds / seconds:7.2f}")
 
