@@ -125,6 +125,7 @@ class Device:
             self.disc = None
             return
         if self.disc is not None and self.disc.id == disc_id and not self.disc.stale():
+            self.disc.refresh_progress()  # another process may have written since
             return
         if self.disc is not None:
             self.disc.close()
@@ -170,7 +171,7 @@ class Device:
                                         residual=command.data_in_length)
             finally:
                 if self.disc is not None and before is not None and json.dumps(self.disc.s, sort_keys=True) != before:
-                    self.disc.save(durable=self._durable)
+                    self.disc.persist_change(before, durable=self._durable)
                 self._durable = False
         return completion
 

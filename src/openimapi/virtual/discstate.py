@@ -10,7 +10,10 @@ when the request is wrong, and otherwise applies the change to ``self.s``. The c
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,10 @@ CD_SLOT_OFFSET = 150
 TAO_PREGAP = 150
 #: Polls (TUR / REQUEST SENSE) a long operation takes when the drive is not paced.
 UNPACED_POLLS = 4
+#: The progress record (file ``progress``): generation of disc.json it extends, track
+#: index, blocks written in that track, highest random write. One pwrite of 32 bytes:
+#: a killed process leaves the old or the new record, never half of one.
+PROGRESS = struct.Struct(">QqqQ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,27 @@ class DiscView:
     tracks: int
 
 
+def _progress_only(old: dict[str, Any], new: dict[str, Any]) -> int | None:
+    """The index of the one track whose ``written`` count is all that changed between two
+    states (random_high may change too); -1 when only random_high changed; None when
+    anything else changed."""
+    if old.keys() != new.keys() or len(old["tracks"]) != len(new["tracks"]):
+        return None
+    for key in old:
+        if key not in ("tracks", "random_high") and old[key] != new[key]:
+            return None
+    index = -1
+    for i, (a, b) in enumerate(zip(old["tracks"], new["tracks"], strict=True)):
+        if a == b:
+            continue
+        same_but_written = {k: v for k, v in a.items() if k != "written"} == {
+            k: v for k, v in b.items() if k != "written"}
+        if index != -1 or not same_but_written:
+            return None
+        index = i
+    return index
+
+
 def _align(value: int, unit: int) -> int:
     return -(-value // unit) * unit
 
@@ -83,6 +111,7 @@ class DiscState:
         self.s = state
         self.medium: Medium = media_by_name(state["media"])
         self._data: SparseData | None = None
+        self._progress_fd: int | None = None
         self._identity = file_identity(folder / "disc.json")
 
     # ------------------------------------------------------------------ storage
@@ -166,7 +195,9 @@ class DiscState:
         state = read_json(folder / "disc.json")
         if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
             raise StoreError(f"{folder}: not a disc of this version")
-        return cls(folder, state)
+        disc = cls(folder, state)
+        disc.refresh_progress()
+        return disc
 
     def stale(self) -> bool:
         """True when another process replaced the state file since it was read."""
@@ -180,8 +211,63 @@ class DiscState:
         """
         if durable and self._data is not None:
             self._data.sync()
+        self.s["generation"] = int(self.s.get("generation", 0)) + 1
         atomic_write_json(self.folder / "disc.json", self.s, durable=durable)
         self._identity = file_identity(self.folder / "disc.json")
+
+    def _progress(self) -> int:
+        if self._progress_fd is None:
+            try:
+                self._progress_fd = os.open(self.folder / "progress", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise StoreError(f"cannot open {self.folder / 'progress'}: {exc.strerror}") from exc
+        return self._progress_fd
+
+    def save_progress(self, track_index: int) -> None:
+        """Record the blocks written in track ``track_index`` (-1: none) and the random
+        write high-water mark without rewriting disc.json: the fast path of WRITE.
+
+        Raises:
+            StoreError: the host could not write.
+        """
+        written = int(self.tracks[track_index]["written"]) if track_index >= 0 else 0
+        record = PROGRESS.pack(int(self.s.get("generation", 0)), track_index, written, int(self.s["random_high"]))
+        try:
+            os.pwrite(self._progress(), record, 0)
+        except OSError as exc:
+            raise StoreError(f"cannot write {self.folder / 'progress'}: {exc.strerror}") from exc
+
+    def refresh_progress(self) -> None:
+        """Apply the progress record when it extends this disc.json (same generation)."""
+        try:
+            raw = os.pread(self._progress(), PROGRESS.size, 0)
+        except (OSError, StoreError):
+            return
+        if len(raw) != PROGRESS.size:
+            return
+        generation, index, written, high = PROGRESS.unpack(raw)
+        if generation != int(self.s.get("generation", 0)):
+            return
+        if 0 <= index < len(self.tracks):
+            self.tracks[index]["written"] = written
+        self.s["random_high"] = high
+
+    def persist_change(self, before: str, *, durable: bool) -> None:
+        """Persist what a command changed: the progress record when only one track's
+        written count and the random high-water mark moved, else the whole state.
+
+        Raises:
+            StoreError: the host could not write.
+        """
+        if durable:
+            self.save(durable=True)
+            return
+        old = json.loads(before)
+        index = _progress_only(old, self.s)
+        if index is None:
+            self.save()
+        else:
+            self.save_progress(index)
 
     @property
     def data(self) -> SparseData:
@@ -193,6 +279,9 @@ class DiscState:
         if self._data is not None:
             self._data.close()
             self._data = None
+        if self._progress_fd is not None:
+            os.close(self._progress_fd)
+            self._progress_fd = None
 
     def slot(self, lba: int) -> int:
         return lba + CD_SLOT_OFFSET if self.medium.is_cd else lba

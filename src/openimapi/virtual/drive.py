@@ -71,6 +71,8 @@ class DriveFolder:
         self.created = float(ident.get("created", 0))
         self.command_lock = FileLock(self.path / "lock")
         self.exclusive_lock = FileLock(self.path / "exclusive")
+        self._probe = FileLock(self.path / "exclusive")
+        self._state_path = self.path / "state.json"
         self.state: dict[str, Any] = {}
         self._identity: tuple[int, int, int] | None = None
         self.reload()
@@ -115,10 +117,10 @@ class DriveFolder:
     # ------------------------------------------------------------------ state
     def reload(self, *, force: bool = False) -> None:
         """Re-read the state when another process changed it."""
-        ident = file_identity(self.path / "state.json")
+        ident = file_identity(self._state_path)
         if force or ident != self._identity or not self.state:
             try:
-                state = read_json(self.path / "state.json")
+                state = read_json(self._state_path)
             except StoreError:
                 state = _default_state()
             base = _default_state()
@@ -127,8 +129,14 @@ class DriveFolder:
             self._identity = ident
 
     def save(self, *, durable: bool = False) -> None:
-        atomic_write_json(self.path / "state.json", self.state, durable=durable)
-        self._identity = file_identity(self.path / "state.json")
+        atomic_write_json(self._state_path, self.state, durable=durable)
+        self._identity = file_identity(self._state_path)
+
+    def close(self) -> None:
+        """Close the lock files (releasing exclusive access)."""
+        self.release_exclusive()
+        for lock in (self.command_lock, self.exclusive_lock, self._probe):
+            lock.close()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[dict[str, Any]]:
@@ -149,12 +157,11 @@ class DriveFolder:
         """The client name holding exclusive access (from any process), or None."""
         if self.exclusive_lock.held:
             return self._read_owner()
-        probe = FileLock(self.path / "exclusive")
         try:
-            probe.acquire(blocking=False)
+            self._probe.acquire(blocking=False)
         except LockBusy:
             return self._read_owner() or "another process"
-        probe.release()
+        self._probe.release()
         return None
 
     def _read_owner(self) -> str | None:

@@ -152,16 +152,26 @@ class FileLock:
     """An advisory ``flock`` on a lock file, shared between processes.
 
     Locks belong to the open file, so two FileLock objects on the same path exclude
-    each other even within one process.
+    each other even within one process. The lock file stays open between acquisitions
+    (closed by :meth:`close`), so taking the lock costs one system call.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._held = False
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._held
+
+    def _open(self) -> int:
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise StoreError(f"cannot open lock {self.path}: {exc.strerror}") from exc
+        return self._fd
 
     def acquire(self, *, blocking: bool = True, shared: bool = False) -> None:
         """Take the lock.
@@ -170,31 +180,37 @@ class FileLock:
             LockBusy: ``blocking`` is false and another holder has the lock.
             StoreError: the lock file cannot be opened.
         """
-        if self._fd is not None:
+        if self._held:
             return
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as exc:
-            raise StoreError(f"cannot open lock {self.path}: {exc.strerror}") from exc
+        fd = self._open()
         op = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         if not blocking:
             op |= fcntl.LOCK_NB
         try:
             fcntl.flock(fd, op)
         except OSError as exc:
-            os.close(fd)
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
                 raise LockBusy(f"{self.path} is locked by another process") from exc
             raise StoreError(f"cannot lock {self.path}: {exc.strerror}") from exc
-        self._fd = fd
+        self._held = True
 
     def release(self) -> None:
         """Drop the lock; harmless when not held."""
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
+        if self._held and self._fd is not None:
+            self._held = False
             with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Drop the lock and close the lock file."""
+        self.release()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     @contextlib.contextmanager
     def hold(self, *, blocking: bool = True) -> Iterator[None]:

@@ -8,6 +8,8 @@ a file lock so that it holds across processes, as O_EXCL does on a real device n
 
 from __future__ import annotations
 
+import os
+
 from openimapi import errors
 from openimapi.mmc.command import Command, Completion
 from openimapi.transport import Address, TransportBase
@@ -33,6 +35,7 @@ class VirtualTransport(TransportBase):
         except (StoreError, ValueError) as exc:
             raise errors.TransportError(f"virtual drive {name!r} cannot be opened: {exc}") from None
         self._name = name
+        self._ident = str(folder.path / "drive.json")
         self._device: Device | None = Device(folder)
 
     @property
@@ -54,7 +57,7 @@ class VirtualTransport(TransportBase):
             E_IMAPI_RECORDER_LOCKED: another client holds exclusive access.
         """
         dev = self._dev()
-        if not (dev.drive.path / "drive.json").is_file():
+        if not os.path.exists(self._ident):
             raise errors.TransportError(f"virtual drive {self._name!r} was removed")
         try:
             return dev.execute(command)
@@ -90,8 +93,7 @@ class VirtualTransport(TransportBase):
 
     def close(self) -> None:
         if self._device is not None:
-            self._device.drive.release_exclusive()
-            self._device.drive.command_lock.release()
+            self._device.drive.close()
             if self._device.disc is not None:
                 self._device.disc.close()
             self._device = None
