@@ -21,6 +21,7 @@ import pytest
 
 from openimapi.enums import FsiFileSystems
 from openimapi.fs import FileSystemImage, FsiDirectoryItem, FsiFileItem
+from openimapi.fs.names import rr_names
 
 ISO = FsiFileSystems.FsiFileSystemISO9660
 JOLIET = FsiFileSystems.FsiFileSystemJoliet
@@ -54,9 +55,10 @@ def expected(fsi: FileSystemImage, namespace: str) -> Listing:
     stack: list[tuple[FsiDirectoryItem, str]] = [(fsi.root, "")]
     while stack:
         d, prefix = stack.pop()
+        rr = rr_names(d._node) if namespace == "rr" else {}  # names beyond 255 UTF-8 bytes are cut
         for item in d:
             if namespace == "rr":
-                name = item.name
+                name = rr[item._node]
             else:
                 if type(item).__name__ == "FsiSymlinkItem":
                     if namespace == "iso":  # recorded as an empty file carrying the RR link
