@@ -141,11 +141,14 @@ def test_paced_buffer_and_underrun() -> None:
     try:
         h.settle()
         h.ok("bb 00 00 b0 00 b0 00 00 00 00 00 00")  # SET CD SPEED: read and write 176 kB/s (1x)
-        h.ok("2a 00 00 00 00 00 00 00 10 00", out=bytes(16 * 2048))
+        for lba in range(0, 512, 32):  # 1 MiB: fits the 2.3 MB buffer, drains in 6 s at 1x
+            h.ok(f"2a 00 {lba:08x} 00 0020 00", out=bytes(32 * 2048))
         cap = h.ok("5c 00 00 00 00 00 00 00 0c 00", 12)
         length, free = int.from_bytes(cap[4:8], "big"), int.from_bytes(cap[8:12], "big")
-        assert length == 2_394_336 and length - 32768 <= free < length  # the buffer holds the write
-        time.sleep(0.4)  # 32 KiB drain in 0.19 s at 1x: the buffer runs dry, BUFE is off
-        assert h.sense("2a 00 00 00 00 10 00 00 10 00", out=bytes(16 * 2048)) == (3, 0x0C, 0x09)
+        assert length == 2_394_336 and free < length - 512 * 1024  # the buffer holds the writes
+        h.ok("bb 00 ff ff ff ff 00 00 00 00 00 00")  # SET CD SPEED: maximum (48x drains 1 MiB in 0.13 s)
+        time.sleep(0.5)  # the buffer runs dry while the track is open, BUFE is off
+        assert h.sense("2a 00 00 00 02 00 00 00 10 00", out=bytes(16 * 2048)) == (3, 0x0C, 0x09)
+        assert int.from_bytes(h.ok("5c 00 00 00 00 00 00 00 0c 00", 12)[8:12], "big") == length
     finally:
         h.close()

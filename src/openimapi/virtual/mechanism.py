@@ -62,6 +62,12 @@ def mechanism_status(dev: Device, cmd: Command) -> bytes:
     return answer.to_bytes()
 
 
+def _retune(dev: Device) -> None:
+    """The buffer drains at the newly selected speed from now on."""
+    if dev.disc is not None and dev.model.reads(dev.disc.medium):
+        dev.buffer.configure(paced=bool(dev.state.get("paced")), rate=dev.write_speed())
+
+
 def _speed_fault(dev: Device) -> None:
     fired = flt.take(dev.state.setdefault("faults", []), "speed")
     if fired is not None and fired.action.sense is not None:
@@ -74,6 +80,7 @@ def set_cd_speed(dev: Device, cmd: Command) -> bytes:
     _speed_fault(dev)
     dev.state["write_speed"] = None if req.write_speed >= 0xFFFF else int(req.write_speed)
     dev.state["read_speed"] = None if req.read_speed >= 0xFFFF else int(req.read_speed)
+    _retune(dev)
     return b""
 
 
@@ -87,6 +94,7 @@ def set_streaming(dev: Device, cmd: Command) -> bytes:
             dev.state["write_speed"] = max(1, p.write_size * 1000 // p.write_time)
         if p.read_time:
             dev.state["read_speed"] = max(1, p.read_size * 1000 // p.read_time)
+    _retune(dev)
     return b""
 
 
