@@ -126,3 +126,25 @@ def test_dvd_minus_r_closes_the_disc_without_multisession(host: Host) -> None:
     host.ok("5b 00 02 00 00 00 00 00 00 00")
     assert disc_info(host).disc_status == 2
     assert disc.status == "complete" and [t.size for t in disc.tracks] == [16]
+
+
+def test_cd_multisession_data(host: Host) -> None:
+    drive = virtual.create_drive("rec", "cd-writer")
+    drive.insert("cd-r")
+    host.settle()
+    starts = []
+    for session in range(2):
+        select(host, page05(1, 4, 8, 3 if session == 0 else 0))  # data, mode 1; last session closes the disc
+        ti = md.TrackInformation.from_bytes(host.ok("52 01 00 00 00 ff 00 00 30 00", 48))
+        nwa = ti.next_writable_address
+        starts.append(nwa)
+        host.ok(write10(nwa, 32), out=b"".join(block(i) for i in range(nwa, nwa + 32)))
+        host.ok("35 00 00 00 00 00 00 00 00 00")
+        host.ok("5b 00 02 00 00 00 00 00 00 00")
+    assert starts == [0, 32 + 11_400]  # lead-out 6750 + lead-in 4500 + pre-gap 150 (Orange Book)
+    info = disc_info(host)
+    assert (info.disc_status, info.sessions) == (2, 2)
+    sess = host.ok("43 00 01 00 00 00 00 00 0c 00", 12)
+    assert sess[2:4] == b"\x01\x02" and int.from_bytes(sess[8:12], "big") == 11_432  # last session, its track
+    assert host.ok(read10(11_440, 1), 2048) == block(11_440)
+    assert host.sense(read10(100, 1), 2048) == (5, 0x21, 0x00)  # between the sessions: nothing recorded

@@ -176,9 +176,8 @@ def read_cd(dev: Device, cmd: Command) -> bytes:
     disc = dev.medium()
     if not disc.medium.is_cd:
         raise CheckCondition(0x5, 0x64, 0x00, "READ CD of a non-CD medium")
-    end = disc.recorded_end()
-    if req.lba < -150 or req.lba + req.transfer_length > end:
-        raise cc.lba_out_of_range(f"READ CD {req.lba}+{req.transfer_length} past the recorded area {end}")
+    if req.transfer_length and not disc.recorded(req.lba, req.lba + req.transfer_length):
+        raise cc.lba_out_of_range(f"READ CD {req.lba}+{req.transfer_length}: not recorded")
     out = bytearray()
     for lba in range(req.lba, req.lba + req.transfer_length):
         t = disc.track_of(lba)

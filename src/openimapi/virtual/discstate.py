@@ -631,9 +631,8 @@ class DiscState:
             if lba < 0 or lba + blocks > self.capacity:
                 raise cc.lba_out_of_range()
             return self.data.read(lba, blocks * 2048)
-        end = self.recorded_end()
-        if lba < 0 or lba + blocks > end:
-            raise cc.lba_out_of_range(f"LBA {lba}+{blocks} is not recorded (end {end})")
+        if not self.recorded(lba, lba + blocks):
+            raise cc.lba_out_of_range(f"LBA {lba}+{blocks} is not recorded")
         slot = self.medium.slot_size
         if slot == 2048:
             return self.data.read(lba, blocks * 2048)
@@ -643,6 +642,22 @@ class DiscState:
     def atip_lead_out(self) -> int | None:
         """LBA of the last possible lead-out start (CD media with an ATIP), else None."""
         return self.medium.atip.lead_out_lba if self.medium.atip is not None else None
+
+    def recorded(self, first: int, end: int) -> bool:
+        """Whether every LBA of [first, end) lies in a recorded extent (a track's written
+        blocks, with the pre-gap the drive recorded before it); the lead-out, lead-in and
+        pre-gap of a later session between them are not readable."""
+        if first < (-150 if self.medium.is_cd else 0):
+            return False
+        extents = sorted((int(t["start"]) - int(t.get("pregap", 0)), int(t["start"]) + int(t["written"]))
+                         for t in self.tracks if t["written"])
+        pos = first
+        for a, b in extents:
+            if a <= pos < b:
+                pos = b
+            if pos >= end:
+                return True
+        return pos >= end
 
     def track_end_cue(self, t: dict[str, Any]) -> int:
         """End of a disc-at-once track as the cue sheet fixed it."""
