@@ -18,6 +18,7 @@ from openimapi.mmc.sense_map import error_from_completion
 from .host import Host
 
 TUR = Command(bytes(6))
+SET_SPEED = Command(bytes.fromhex("bb00ffffffff000000000000"))
 WRITE = Command(bytes.fromhex("2a00000000000000 1000".replace(" ", "")), data_out=bytes(16 * 2048))
 
 
@@ -36,6 +37,7 @@ def _error(t: transport.Transport, command: Command) -> errors.ImapiError | None
         ("incompatible-medium", TUR, errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
         ("write-protected", WRITE, errors.E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED),
         ("speed-mismatch", WRITE, errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH),
+        ("speed-mismatch", SET_SPEED, errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH),
         ("loss-of-streaming", WRITE, errors.E_IMAPI_LOSS_OF_STREAMING),
         ("locked", TUR, errors.E_IMAPI_RECORDER_LOCKED),
     ],

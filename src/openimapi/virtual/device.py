@@ -15,6 +15,7 @@ then the handler.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +103,7 @@ class Device:
         self.last_sense: bytes = b""
         self.sim: dict[str, int] | None = None
         self._durable = False
+        self._thread_lock = threading.Lock()  # file locks do not exclude threads sharing them
         _load_handlers()
 
     # ------------------------------------------------------------------ plumbing
@@ -154,6 +156,10 @@ class Device:
             DeviceGone: an injected device-gone fault.
             DeviceTimeout: an injected timeout.
         """
+        with self._thread_lock:
+            return self._execute(command)
+
+    def _execute(self, command: Command) -> Completion:
         owner = self.drive.locked_by_other()
         if owner is not None:  # as a reserved device answers another initiator
             return Completion(status=ScsiStatus.RESERVATION_CONFLICT, residual=command.data_in_length)

@@ -37,7 +37,7 @@ class DriveModel:
     max_read: dict[str, int]  # family -> multiple of 1x
     bufe: bool = True
     test_write: bool = True
-    cd_raw: bool = True
+    cd_raw: bool = False  # raw (write type 3) CD recording is not emulated
     dvd_minus_test_write: bool = True
     inquiry_extra: str = ""  # vendor-specific bytes 36..55
 

@@ -22,7 +22,7 @@ class FaultAction:
 
     doc: str
     sense: tuple[int, int, int] | None = None
-    applies_to: str = "any"  # any | medium (commands needing the medium) | write | speed | open
+    applies_to: str = "any"  # medium (commands needing the medium), write, speed; "a+b" for both
     transport: str | None = None  # "gone" | "timeout" | "locked"
 
 
@@ -35,8 +35,8 @@ FAULTS: dict[str, FaultAction] = {
     "upside-down": FaultAction("medium upside down: no reference position found (2/06/00)",
                                (0x2, 0x06, 0x00), "medium"),
     "write-protected": FaultAction("write protected (7/27/00)", (0x7, 0x27, 0x00), "write"),
-    "speed-mismatch": FaultAction("speed class of the medium not supported: power calibration fails (3/73/03)",
-                                  (0x3, 0x73, 0x03), "write"),
+    "speed-mismatch": FaultAction("speed class of the medium not supported: SET CD SPEED, SET STREAMING and "
+                                  "power calibration fail (3/73/03)", (0x3, 0x73, 0x03), "write+speed"),
     "incompatible-medium": FaultAction("incompatible medium installed (2/30/00)", (0x2, 0x30, 0x00), "medium"),
     "timeout": FaultAction("the command does not complete: the transport times out", transport="timeout"),
     "device-gone": FaultAction("the device disappears: the transport fails (ENODEV)", transport="gone"),
@@ -94,7 +94,7 @@ def matches(fault: Fault, category: str, lba_range: tuple[int, int] | None) -> b
         return True
     if applies == "medium" and category in ("medium", "write"):
         return True
-    if applies != category:
+    if category not in applies.split("+"):
         return False
     if fault.lba is not None:
         return lba_range is not None and lba_range[0] <= fault.lba < lba_range[1]
