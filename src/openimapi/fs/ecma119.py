@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "BLOCK",
@@ -91,6 +92,7 @@ def _utc(when: _dt.datetime) -> _dt.datetime:
     return when.astimezone(_dt.UTC)
 
 
+@lru_cache(maxsize=8192)
 def dir_datetime(when: _dt.datetime | None) -> bytes:
     """9.1.5: the 7-byte recording date of a directory record (stored as UTC, offset 0).
 

@@ -11,6 +11,7 @@ import binascii
 import datetime as _dt
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "AD_LONG",
@@ -76,9 +77,10 @@ def domain_suffix(revision: int) -> bytes:
 
 def cs0(text: str) -> bytes:
     """UDF 2.1.1 OSTA CS0: compression id 8 (Latin-1) or 16 (UTF-16BE) and the bytes."""
-    if all(ord(c) < 256 for c in text):
+    try:
         return b"\x08" + text.encode("latin-1")
-    return b"\x10" + text.encode("utf-16-be", "surrogatepass")
+    except UnicodeEncodeError:
+        return b"\x10" + text.encode("utf-16-be", "surrogatepass")
 
 
 def parse_cs0(data: bytes) -> str:
@@ -107,6 +109,7 @@ def parse_dstring(data: bytes) -> str:
     return parse_cs0(data[: min(length, len(data) - 1)])
 
 
+@lru_cache(maxsize=8192)
 def timestamp(when: _dt.datetime | None) -> bytes:
     """1/7.3 timestamp (12 bytes), type 1 (local time) at UTC offset 0."""
     if when is None:
@@ -443,6 +446,11 @@ class FileIdentifier:
         return cls(name, (lbn, part), chars, uid), size
 
 
+_FE_HEAD = struct.Struct("<IHHHBB6sHIIIHBBIQQ")  # ICB tag (4/14.6) .. logical blocks recorded
+_FE_MID = struct.pack("<I", 1) + bytes(16)  # checkpoint, extended attribute ICB
+_FE_TAIL = struct.Struct("<QII")  # unique id, L_EA, L_AD
+
+
 @dataclass(frozen=True, slots=True)
 class FileEntry:
     """4/14.9 File Entry with long_ad (or embedded) allocation descriptors."""
@@ -464,14 +472,11 @@ class FileEntry:
     flags: int = 0
 
     def to_bytes(self, version: int, location: int) -> bytes:
-        icb_tag = struct.pack("<IHHHBB", 0, 4, 0, 1, 0, self.file_type) + bytes(6) + struct.pack(
-            "<H", self.ad_type | self.flags)
         body = b"".join((
-            icb_tag, struct.pack("<IIIHBBIQQ", self.uid, self.gid, self.permissions, self.links, 0, 0, 0,
-                                 self.size, self.blocks),
-            timestamp(self.atime), timestamp(self.mtime), timestamp(self.ctime), struct.pack("<I", 1),
-            long_ad(0, 0, 0), self.implementation, struct.pack("<QII", self.unique_id, 0, len(self.allocations)),
-            self.allocations,
+            _FE_HEAD.pack(0, 4, 0, 1, 0, self.file_type, b"", self.ad_type | self.flags, self.uid, self.gid,
+                          self.permissions, self.links, 0, 0, 0, self.size, self.blocks),
+            timestamp(self.atime), timestamp(self.mtime), timestamp(self.ctime), _FE_MID, self.implementation,
+            _FE_TAIL.pack(self.unique_id, 0, len(self.allocations)), self.allocations,
         ))
         return Tag.seal(TAG_FE, version, location, body)
 

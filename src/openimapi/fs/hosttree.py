@@ -26,10 +26,23 @@ if TYPE_CHECKING:
 __all__ = ["scan_tree"]
 
 
+_STAMPS: dict[int, _dt.datetime] = {}
+
+
+def _stamp(seconds: float) -> _dt.datetime:
+    key = int(seconds)
+    found = _STAMPS.get(key)
+    if found is None:
+        if len(_STAMPS) > 65536:
+            _STAMPS.clear()
+        found = _STAMPS[key] = _dt.datetime.fromtimestamp(key, _dt.UTC)
+    return found
+
+
 def _times(node: Node, st: os.stat_result) -> None:
-    node.mtime = _dt.datetime.fromtimestamp(int(st.st_mtime), _dt.UTC)
-    node.atime = _dt.datetime.fromtimestamp(int(st.st_atime), _dt.UTC)
-    node.ctime = _dt.datetime.fromtimestamp(int(st.st_ctime), _dt.UTC)
+    node.mtime = _stamp(st.st_mtime)
+    node.atime = _stamp(st.st_atime)
+    node.ctime = _stamp(st.st_ctime)
     node.uid = st.st_uid
     node.gid = st.st_gid
 
@@ -59,6 +72,7 @@ def scan_tree(fsi: FileSystemImage, source_directory: str, include_base: bool, f
         (path, base, frozenset({(top.st_dev, top.st_ino)}))
     ]
     stage = fsi.stage_files
+    check_access = os.geteuid() != 0  # root reads everything: no need to ask
     while stack:
         host, parent, ancestors = stack.pop()
         try:
@@ -94,22 +108,22 @@ def scan_tree(fsi: FileSystemImage, source_directory: str, include_base: bool, f
                         continue
                 else:
                     if rock_ridge:
-                        link = LinkNode(name, os.readlink(full))
+                        link = LinkNode(name, os.readlink(full), _stamp(st.st_mtime))
                         _times(link, st)
                         parent.attach(link)
                     else:
                         fsi._note(full, "skipped: symbolic link (switch on rock_ridge to record links)")
                     continue
             if stat.S_ISDIR(st.st_mode):
-                node = DirNode(name, st.st_mode)
+                node = DirNode(name, st.st_mode, _stamp(st.st_mtime))
                 _times(node, st)
                 parent.attach(node)
                 stack.append((full, node, ancestors | {(st.st_dev, st.st_ino)}))
             elif stat.S_ISREG(st.st_mode):
-                if not os.access(full, os.R_OK):
+                if check_access and not os.access(full, os.R_OK):
                     raise errors.IMAPI_E_DATA_STREAM_CREATE_FAILURE(f"cannot read file {full!r}: permission denied")
                 source = fsi._source_for(PathSource(full, st.st_size)) if stage else PathSource(full, st.st_size)
-                file_node = FileNode(name, source, st.st_mode)
+                file_node = FileNode(name, source, st.st_mode, _stamp(st.st_mtime))
                 _times(file_node, st)
                 parent.attach(file_node)
                 fsi._fire_update(full, 0, -(-st.st_size // 2048))

@@ -5,6 +5,8 @@ Ridge) or the Joliet namespace. Phases: ``reserve`` (sizes and blocks), ``emit``
 from __future__ import annotations
 
 import stat
+from functools import lru_cache
+from typing import Any
 
 from openimapi import errors
 from openimapi.fs import names as _names
@@ -35,6 +37,17 @@ from openimapi.fs.tree import DirNode, FileNode, LinkNode, Node
 __all__ = ["MAX_EXTENT", "NamespaceWriter"]
 
 MAX_EXTENT = 0xFFFFF800  # largest multiple of 2048 below 4 GiB: one extent of a multi-extent file
+
+
+@lru_cache(maxsize=4096)
+def _rr_head(flags: int, mode: int, nlink: int, uid: int, gid: int) -> bytes:
+    """RR and PX entries (the same for most items of a tree: cached)."""
+    return RockRidgeFlags(flags).to_bytes() + PosixAttributes(mode, nlink, uid, gid).to_bytes()
+
+
+@lru_cache(maxsize=4096)
+def _tf(ctime: Any, mtime: Any, atime: Any) -> bytes:
+    return Timestamps(ctime, mtime, atime).to_bytes()
 
 
 class _Rec:
@@ -76,6 +89,7 @@ class NamespaceWriter:
         self._areas: list[tuple[int, int, bytes]] = []  # (record area index -> pool block, offset, bytes)
         self._pool_blocks = 0
         self._pool_start = 0
+        self._nlink: dict[Node, int] = {}
 
     # ----- names --------------------------------------------------------------------------
 
@@ -94,12 +108,13 @@ class NamespaceWriter:
         if dot == "root":
             entries.append(SharingProtocol().to_bytes())
         flags = 0x01 | 0x80 | (0x08 if name is not None else 0) | (0x04 if isinstance(node, LinkNode) else 0)
-        entries.append(RockRidgeFlags(flags).to_bytes())
         nlink = 1
         if isinstance(node, DirNode):
-            nlink = 2 + sum(1 for c in node.children.values() if isinstance(c, DirNode))
-        entries.append(PosixAttributes(node.mode, nlink, node.uid, node.gid).to_bytes())
-        entries.append(Timestamps(node.ctime, node.mtime, node.atime).to_bytes())
+            nlink = self._nlink.get(node, 0)
+            if not nlink:
+                nlink = self._nlink[node] = 2 + sum(1 for c in node.children.values() if isinstance(c, DirNode))
+        entries.append(_rr_head(flags, node.mode, nlink, node.uid, node.gid))
+        entries.append(_tf(node.ctime, node.mtime, node.atime))
         if name is not None:
             entries.extend(e.to_bytes() for e in AlternateName.for_name(name))
         if isinstance(node, LinkNode):

@@ -58,20 +58,18 @@ def iso_volume_id(name: str) -> str:
     return _d_chars(name)[:32]
 
 
-def _data_order(root: DirNode) -> list[FileNode]:
-    """Files in breadth-first order, each directory's children by name (good locality)."""
-    order: list[FileNode] = []
-    queue: deque[DirNode] = deque([root])
+def _data_order(root: DirNode) -> list[tuple[FileNode, str]]:
+    """(file, IMAPI path) in breadth-first order, each directory's children by name."""
+    order: list[tuple[FileNode, str]] = []
+    queue: deque[tuple[DirNode, str]] = deque([(root, "")])
     while queue:
-        d = queue.popleft()
+        d, prefix = queue.popleft()
         for name in sorted(d.children):
             child = d.children[name]
             if isinstance(child, DirNode):
-                queue.append(child)
+                queue.append((child, f"{prefix}\\{name}"))
             elif isinstance(child, FileNode):
-                order.append(child)
-                if child.streams:
-                    order.extend(child.streams[k] for k in sorted(child.streams))
+                order.append((child, f"{prefix}\\{name}"))
     return order
 
 
@@ -119,16 +117,17 @@ def lay_out(root: DirNode, options: Options) -> Layout:
     if udf is not None:
         udf.reserve_tree()
     files = _data_order(root)
-    for node in files:
-        disc_location = getattr(node.source, "disc_location", None)
+    for node, path in files:
+        source = node.source
+        disc_location = getattr(source, "disc_location", None)
         if disc_location is not None:
             plan.file_location[node] = disc_location
             continue
-        count = plan.blocks(node.size)
+        count = -(-source.size // 2048)
         start = plan.take(count)
         plan.file_location[node] = plan.lba(start)
         if count:
-            plan.extents.add(start, count, FileExtent(node.source), node.path)
+            plan.extents.add(start, count, FileExtent(source), path)
     if udf is not None:
         udf.reserve_tail()
     total = plan.next

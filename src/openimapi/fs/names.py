@@ -7,7 +7,7 @@ processed in order of their original names, and a clash is solved by a numeric t
 
 from __future__ import annotations
 
-import string
+import re
 from collections.abc import Callable, Iterable
 
 from openimapi import errors
@@ -23,14 +23,15 @@ __all__ = [
     "udf_names",
 ]
 
-D_CHARACTERS = frozenset(string.ascii_uppercase + string.digits + "_")
+_NOT_D = re.compile(r"[^A-Z0-9_]")
 ISO_MAX_DEPTH = 8  # ECMA-119 6.8.2.1: at most 8 directory levels (root included)
 JOLIET_MAX = 64  # Joliet specification: 64 UCS-2 characters
-_JOLIET_BAD = frozenset("*/:;?\\")
+_JOLIET_BAD = re.compile("[*/:;?\\\\\x00-\x1f\U00010000-\U0010FFFF]")
 
 
 def _d_chars(text: str) -> str:
-    return "".join(ch if ch in D_CHARACTERS else "_" for ch in text.upper())
+    """ECMA-119 7.4.1 d-characters: upper case A-Z, digits and '_'; anything else is '_'."""
+    return _NOT_D.sub("_", text.upper())
 
 
 def _split_ext(name: str) -> tuple[str, str]:
@@ -145,13 +146,8 @@ def iso_sort_key(identifier: bytes) -> tuple[bytes, bytes]:
 
 
 def _joliet_clean(name: str) -> str:
-    out = []
-    for ch in name:
-        if ch in _JOLIET_BAD or ord(ch) < 0x20 or ord(ch) > 0xFFFF:
-            out.append("_")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Joliet forbids '*/:;?\\' and control characters; UCS-2 has no characters beyond U+FFFF."""
+    return _JOLIET_BAD.sub("_", name)
 
 
 def _fit_length(name: str, tail: str, limit: int) -> str | None:
@@ -183,9 +179,13 @@ def joliet_names(directory: DirNode) -> dict[Node, str]:
 
 def udf_fits(name: str) -> bool:
     """Whether a name fits a File Identifier of 255 bytes in OSTA CS0 (UDF 2.1.1)."""
-    if all(ord(ch) < 256 for ch in name):
-        return len(name) <= 254
-    return len(name.encode("utf-16-be")) <= 254
+    if len(name) <= 63:  # even 63 characters beyond U+FFFF take only 252 bytes of UTF-16
+        return True
+    try:
+        name.encode("latin-1")
+    except UnicodeEncodeError:
+        return len(name.encode("utf-16-be", "surrogatepass")) <= 254
+    return len(name) <= 254
 
 
 def _udf_fit(name: str, tail: str) -> str | None:

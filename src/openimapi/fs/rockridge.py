@@ -182,6 +182,8 @@ class AlternateName:
     @staticmethod
     def for_name(name: str) -> list[AlternateName]:
         raw = name.encode("utf-8", "surrogateescape")
+        if len(raw) <= 250:
+            return [AlternateName(raw)]
         parts = [raw[i : i + 250] for i in range(0, len(raw), 250)] or [b""]
         return [AlternateName(p, 1 if i < len(parts) - 1 else 0) for i, p in enumerate(parts)]
 

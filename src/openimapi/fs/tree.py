@@ -8,6 +8,7 @@ on its nodes. Nodes use ``__slots__``: a tree of 50,000 files must stay small.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import stat
 from collections.abc import Iterator
 
@@ -18,7 +19,7 @@ __all__ = ["DirNode", "FileNode", "LinkNode", "Node", "check_name", "now", "spli
 
 _EMPTY = BytesSource(b"", "<empty>")
 # Characters no name may hold: the path separators of IMAPI ('\\' and '/') and NUL.
-_FORBIDDEN = frozenset("\\/\x00")
+_BAD_CHARS = re.compile(r"[\x00-\x1f\\/]")
 MAX_NAME = 255
 
 
@@ -39,7 +40,7 @@ def check_name(name: str) -> str:
         raise errors.IMAPI_E_INVALID_PARAM(f"a name must be a string, not {type(name).__name__}")
     if name in ("", ".", "..") or len(name) > MAX_NAME:
         raise errors.IMAPI_E_INVALID_PATH(f"invalid item name {name!r}")
-    if any(ch in _FORBIDDEN or ord(ch) < 0x20 for ch in name):
+    if _BAD_CHARS.search(name):
         raise errors.IMAPI_E_INVALID_PATH(f"item name {name!r} holds a separator or control character")
     try:
         name.encode("utf-8")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import stat
 from collections import deque
+from functools import lru_cache
 from typing import Protocol
 
 from openimapi.fs import ecma167 as u
@@ -30,6 +31,7 @@ MAX_AD = 0x3FFFF800  # longest extent of one allocation descriptor that is a who
 VDS_BLOCKS = 16
 
 
+@lru_cache(maxsize=1024)
 def permissions(mode: int) -> int:
     """4/14.9.5 permissions from POSIX mode bits (read, write, execute per class)."""
     out = 0
