@@ -71,3 +71,18 @@ def test_fault_and_export_verbs(tmp_path: Path) -> None:
     code, out = run("export", "d1", str(tmp_path / "d.iso"))
     assert code == 0
     assert (tmp_path / "d.iso").read_bytes() == b"\x5a" * 32768 + bytes(32768)  # padded to a BD cluster
+
+
+def test_forced_eject_and_disc_list() -> None:
+    run("create", "d1")
+    run("insert", "d1", "cd-rw")
+    h = Host("d1")
+    h.settle()
+    h.ok("1e 00 00 00 01 00")  # a program locks the tray and dies
+    h.close()
+    code, out = run("eject", "d1")
+    assert code == 1 and "medium removal is prevented" in out
+    code, out = run("eject", "d1", "--force")
+    assert code == 0 and out.startswith("ejected cd-rw-")
+    code, out = run("list", "--discs")
+    assert code == 0 and "cd-rw    blank" in out

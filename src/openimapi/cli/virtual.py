@@ -51,9 +51,14 @@ def create(name: str, model: str) -> None:
 
 
 @virtual_group.command("list")
+@click.option("--discs", is_flag=True, help="list the discs of the disc store instead")
 @_plain_errors
-def list_cmd() -> None:
-    """List the virtual drives and what is in them."""
+def list_cmd(discs: bool) -> None:
+    """List the virtual drives and what is in them (or, with --discs, every disc)."""
+    if discs:
+        for disc in virtual.list_discs():
+            click.echo(f"{disc.id:<36} {disc.media:<8} {disc.status:<10} {disc.used_blocks} blocks")
+        return
     drives = virtual.list_drives()
     if not drives:
         click.echo(f"no virtual drives in {virtual.openimapi_home()} (create one: openimapi virtual create NAME)")
@@ -96,10 +101,11 @@ def insert(name: str, media: str) -> None:
 
 @virtual_group.command("eject")
 @click.argument("name")
+@click.option("--force", is_flag=True, help="eject even when a program locked the medium (emergency eject)")
 @_plain_errors
-def eject(name: str) -> None:
+def eject(name: str, force: bool) -> None:
     """Eject the disc of drive NAME (the disc is kept: insert it again by its id)."""
-    disc = virtual.open_drive(name).eject()
+    disc = virtual.open_drive(name).eject(force=force)
     click.echo(f"ejected {disc.id}" if disc is not None else "the drive was empty; tray open")
 
 

@@ -312,15 +312,18 @@ class VirtualDrive:
             st["media_event"] = 2
         return disc
 
-    def eject(self) -> Disc | None:
-        """Open the tray and take the disc out (it stays in the disc store).
+    def eject(self, *, force: bool = False) -> Disc | None:
+        """Open the tray and take the disc out (it stays in the disc store). ``force`` is
+        the emergency-eject hole: it ignores a medium lock left by a crashed program.
 
         Raises:
-            MediumLocked: medium removal is prevented or a long operation runs.
+            MediumLocked: medium removal is prevented (PREVENT ALLOW MEDIUM REMOVAL).
         """
         with self._locked() as st:
-            if st.get("prevent"):
-                raise MediumLocked(f"virtual drive {self.name!r}: medium removal is prevented")
+            if st.get("prevent") and not force:
+                raise MediumLocked(f"virtual drive {self.name!r}: medium removal is prevented (force it with "
+                                   "eject(force=True) or `openimapi virtual eject --force`)")
+            st["prevent"] = False
             disc_id = st.get("disc")
             st["disc"] = None
             st["tray_open"] = True
