@@ -56,8 +56,8 @@ def create(name: str, model: str) -> None:
 def list_cmd(discs: bool) -> None:
     """List the virtual drives and what is in them (or, with --discs, every disc)."""
     if discs:
-        for disc in virtual.list_discs():
-            click.echo(f"{disc.id:<36} {disc.media:<8} {disc.status:<10} {disc.used_blocks} blocks")
+        for stored in virtual.list_discs():
+            click.echo(f"{stored.id:<36} {stored.media:<8} {stored.status:<10} {stored.used_blocks} blocks")
         return
     drives = virtual.list_drives()
     if not drives:
