@@ -3,6 +3,7 @@ virtual recorder; every resulting disc is exported and read back with pycdlib / 
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,36 @@ def test_1_burn_a_folder(make_drive: Any, tmp_path: Path) -> None:
     finally:
         recorder.close()
     assert iso_files(_export(tmp_path, "disc.iso")) == TREE
+
+
+def test_2_bootable_disc(make_drive: Any, tmp_path: Path) -> None:
+    make_drive("dvd+r")
+    recorder = _get_disc_recorder(0)
+    boot_file = tmp_path / "etfsboot.com"
+    boot_file.write_bytes(b"\xeb\xfe" + bytes(2046))  # a 2048-byte no-emulation loader (jmp $)
+    try:
+        boot = openimapi.BootOptions()
+        boot.manufacturer = "Microsoft"
+        boot.platform_id = 0
+        boot.emulation = 0
+        with boot_file.open("rb") as stream:
+            boot.assign_boot_image(stream)
+            fsi = openimapi.FileSystemImage()
+            fsi.choose_image_defaults(recorder)
+            fsi.file_systems_to_create = _WITHOUT_UDF  # until the UDF writer lands
+            fsi.boot_image_options = boot
+            fsi.root.add_tree(str(_folder(tmp_path, TREE, "src")), False)
+            stream_out = fsi.create_result_image().image_stream
+            data_writer = openimapi.DiscFormat2Data()
+            data_writer.recorder = recorder
+            data_writer.client_name = "IMAPI2 BOOT"
+            data_writer.write(stream_out)
+    finally:
+        recorder.close()
+    disc = _export(tmp_path, "disc.iso")
+    info = subprocess.run(["isoinfo", "-d", "-i", str(disc)], check=True, capture_output=True, text=True).stdout
+    assert "El Torito" in info
+    assert {k: v for k, v in iso_files(disc).items() if k in TREE} == TREE
 
 
 def test_3_and_4_drive_and_media_inspection(make_drive: Any) -> None:
