@@ -27,6 +27,8 @@ from openimapi import errors
 from openimapi.engine.device import run
 from openimapi.engine.source import Source, SourceError
 from openimapi.mmc import Command
+from openimapi.mmc.read import Read10
+from openimapi.mmc.write import Write10, Write12
 from openimapi.transport import Transport
 
 __all__ = [
@@ -132,19 +134,16 @@ class SectionResult:
 
 def write_command(lba: int, data: bytes, options: WriteOptions) -> Command:
     """WRITE(10) (MMC-6 6.44), or WRITE(12) with the Streaming bit (6.45) when asked."""
-    blocks = len(data) // options.sector_size
+    ss = options.sector_size
     if options.use_write12:
-        cdb = bytes([0xAA, 0]) + lba.to_bytes(4, "big") + blocks.to_bytes(4, "big")
-        cdb += bytes([0x80 if options.streaming else 0, 0])
-        return Command(cdb, data_out=data, timeout=options.command_timeout, name="WRITE(12)")
-    cdb = bytes([0x2A, 0]) + lba.to_bytes(4, "big") + b"\x00" + blocks.to_bytes(2, "big") + b"\x00"
-    return Command(cdb, data_out=data, timeout=options.command_timeout, name="WRITE(10)")
+        w12 = Write12(lba, len(data) // ss, data, ss, streaming=options.streaming)
+        return w12.to_command(timeout=options.command_timeout)
+    return Write10.for_data(lba, data, ss).to_command(timeout=options.command_timeout)
 
 
 def read_command(lba: int, blocks: int, options: WriteOptions) -> Command:
-    """READ(10) (SBC/MMC-6 6.15) of ``blocks`` user-data sectors."""
-    cdb = bytes([0x28, 0]) + lba.to_bytes(4, "big") + b"\x00" + blocks.to_bytes(2, "big") + b"\x00"
-    return Command(cdb, data_in_length=blocks * options.sector_size, timeout=options.command_timeout, name="READ(10)")
+    """READ(10) (MMC-6 6.15) of ``blocks`` user-data sectors."""
+    return Read10(lba, blocks, options.sector_size).to_command(timeout=options.command_timeout)
 
 
 _WEIGHTS: dict[int, Checksums] = {}

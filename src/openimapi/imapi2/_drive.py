@@ -10,10 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from openimapi import errors
 from openimapi.engine.device import deliver, error_for_completion, run
-from openimapi.mmc import Command, Completion
+from openimapi.mmc import Command, Completion, disc, spc
+from openimapi.mmc import features as mmc_features
+from openimapi.mmc.codec import MalformedData
+from openimapi.mmc.read import Read10
 from openimapi.mmc.sense import SenseKey, decode_sense
 from openimapi.transport import Transport
 
@@ -22,6 +26,7 @@ __all__ = ["DiscInfo", "Drive", "Feature", "Identity", "SpeedDescriptor", "Still
 
 class StillBusy(errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT):
     """The drive kept reporting an operation in progress past the caller's limit."""
+
 
 #: Profiles (MMC-6 table 79) by role.
 ROM_PROFILES = frozenset({0x08, 0x10, 0x40, 0x50})
@@ -109,6 +114,9 @@ class SpeedDescriptor:
     write_speed: int
 
 
+_T = TypeVar("_T")
+
+
 def _u16(b: bytes, o: int) -> int:
     return int.from_bytes(b[o : o + 2], "big")
 
@@ -149,16 +157,14 @@ class Drive:
 
     # -- identity and capabilities ------------------------------------------------------------
     def inquiry(self) -> Identity:
-        """INQUIRY, 96 bytes (SPC-4 6.6).
+        """INQUIRY, 96 bytes (SPC-4 6.6, decoded by :mod:`openimapi.mmc.spc`).
 
         Raises:
-            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: fewer than 36 bytes came back.
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: the answer does not decode.
         """
-        data = self._in(bytes([0x12, 0, 0, 0, 96, 0]), 96, "INQUIRY")
-        if len(data) < 36:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"INQUIRY returned {len(data)} bytes")
-        text = lambda a, b: data[a:b].decode("ascii", "replace").rstrip()  # noqa: E731
-        return Identity(data[0] & 0x1F, text(8, 16), text(16, 32), text(32, 36), bool(data[1] & 0x80))
+        data = self.run(spc.Inquiry(allocation_length=96).to_command()).data
+        ident = self._decode(spc.InquiryData.from_bytes, data, "INQUIRY")
+        return Identity(ident.peripheral_device_type, ident.vendor, ident.product, ident.revision, ident.rmb)
 
     def configuration(self, rt: int = 0, start: int = 0) -> tuple[int, list[Feature]]:
         """GET CONFIGURATION (MMC-6 6.6): the current profile and the feature descriptors.
@@ -166,9 +172,11 @@ class Drive:
         Raises:
             E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED: the drive rejects the command.
         """
-        cdb = _cdb10(0x46, rt & 3, start << 16, 0xFFF8)
+        command = mmc_features.GetConfiguration(
+            rt=rt & 3, starting_feature=start, allocation_length=0xFFF8
+        ).to_command()
         try:
-            data = self._in(cdb, 0xFFF8, "GET CONFIGURATION")
+            data = self.run(command).data
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc == 0x20:
@@ -274,26 +282,31 @@ class Drive:
         """Raises: the documented error when TEST UNIT READY is not GOOD (no medium, ...)."""
         self.run(Command(bytes(6), name="TEST UNIT READY"))
 
+    def _decode(self, decoder: Callable[[bytes], _T], data: bytes, what: str) -> _T:
+        try:
+            return decoder(data)
+        except MalformedData as exc:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"{what}: {exc}") from exc
+
     def disc_info(self) -> DiscInfo:
-        """READ DISC INFORMATION, data type 000b.
+        """READ DISC INFORMATION, data type 000b (decoded by :mod:`openimapi.mmc.disc`).
 
         Raises:
-            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: fewer than 24 bytes returned.
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: the answer does not decode.
         """
-        data = self._in(_cdb10(0x51, 0, 0, 34), 34, "READ DISC INFORMATION")
-        if len(data) < 24:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"disc information of {len(data)} bytes")
+        data = self.run(disc.ReadDiscInformation(allocation_length=34).to_command()).data
+        info = self._decode(disc.DiscInformation.from_bytes, data, "READ DISC INFORMATION")
         return DiscInfo(
-            erasable=bool(data[2] & 0x10),
-            last_session_state=data[2] >> 2 & 3,
-            disc_status=data[2] & 3,
-            first_track=data[3],
-            sessions=data[9] << 8 | data[4],
-            first_track_last_session=data[10] << 8 | data[5],
-            last_track_last_session=data[11] << 8 | data[6],
-            bg_format=data[7] & 3,
-            last_session_lead_in=_u32(data, 16),
-            last_possible_lead_out=_u32(data, 20),
+            erasable=info.erasable,
+            last_session_state=int(info.last_session_state),
+            disc_status=int(info.disc_status),
+            first_track=info.first_track,
+            sessions=info.sessions,
+            first_track_last_session=info.first_track_last_session,
+            last_track_last_session=info.last_track_last_session,
+            bg_format=info.bg_format_status,
+            last_session_lead_in=info.last_session_lead_in,
+            last_possible_lead_out=info.last_possible_lead_out,
             raw=data,
         )
 
@@ -310,51 +323,45 @@ class Drive:
         return self._track_info(0, lba)
 
     def _track_info(self, address_type: int, value: int) -> TrackInfo:
-        data = self._in(_cdb10(0x52, address_type, value, 48), 48, "READ TRACK INFORMATION")
-        if len(data) < 28:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"track information of {len(data)} bytes")
+        command = disc.ReadTrackInformation(address_type=address_type, address=value).to_command()
+        data = self.run(command).data
+        t = self._decode(disc.TrackInformation.from_bytes, data, "READ TRACK INFORMATION")
         return TrackInfo(
-            track=(data[32] << 8 if len(data) > 32 else 0) | data[2],
-            session=(data[33] << 8 if len(data) > 33 else 0) | data[3],
-            damage=bool(data[5] & 0x20),
-            track_mode=data[5] & 0xF,
-            reserved=bool(data[6] & 0x80),
-            blank=bool(data[6] & 0x40),
-            packet=bool(data[6] & 0x20),
-            fixed_packet=bool(data[6] & 0x10),
-            data_mode=data[6] & 0xF,
-            nwa_valid=bool(data[7] & 1),
-            lra_valid=bool(data[7] & 2),
-            start=_u32(data, 8),
-            next_writable=_u32(data, 12),
-            free_blocks=_u32(data, 16),
-            size=_u32(data, 24),
-            last_recorded=_u32(data, 28) if len(data) >= 32 else 0,
+            track=t.track,
+            session=t.session,
+            damage=t.damage,
+            track_mode=t.track_mode,
+            reserved=t.rt,
+            blank=t.blank,
+            packet=t.packet,
+            fixed_packet=t.fp,
+            data_mode=t.data_mode,
+            nwa_valid=t.nwa_valid,
+            lra_valid=t.lra_valid,
+            start=t.start_address,
+            next_writable=t.next_writable_address,
+            free_blocks=t.free_blocks,
+            size=t.track_size,
+            last_recorded=t.last_recorded_address,
             raw=data,
         )
 
     def read_capacity(self) -> tuple[int, int]:
         """READ CAPACITY (MMC-6 6.23): (last LBA, block length)."""
-        data = self._in(_cdb10(0x25), 8, "READ CAPACITY")
-        if len(data) < 8:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("READ CAPACITY answer too short")
-        return _u32(data, 0), _u32(data, 4)
+        data = self.run(disc.ReadCapacity().to_command()).data
+        cap = self._decode(disc.ReadCapacityData.from_bytes, data, "READ CAPACITY")
+        return cap.last_lba, cap.block_length
 
     def format_capacities(self) -> tuple[int, int, list[tuple[int, int, int]]]:
         """READ FORMAT CAPACITIES (MMC-6 6.24): (current blocks, descriptor type, [(blocks, type, param)])."""
-        data = self._in(_cdb10(0x23, 0, 0, 0xFFF8), 0xFFF8, "READ FORMAT CAPACITIES")
-        if len(data) < 12:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("format capacities too short")
-        end = min(len(data), 4 + data[3])
-        current = (_u32(data, 4), data[8] & 3)
-        out = []
-        for pos in range(12, end - 7, 8):
-            out.append((_u32(data, pos), data[pos + 4] >> 2, int.from_bytes(data[pos + 5 : pos + 8], "big")))
-        return current[0], current[1], out
+        data = self.run(disc.ReadFormatCapacities(allocation_length=0xFFF8).to_command()).data
+        caps = self._decode(disc.FormatCapacities.from_bytes, data, "READ FORMAT CAPACITIES")
+        formattable = [(d.blocks, d.format_type, d.parameter) for d in caps.formattable]
+        return caps.current.blocks, int(caps.current.descriptor_type), formattable
 
     def read(self, lba: int, blocks: int) -> bytes:
         """READ(10) of user-data sectors (2048 bytes each)."""
-        return self._in(_cdb10(0x28, 0, lba, blocks), blocks * 2048, "READ(10)", timeout=30.0)
+        return self.run(Read10(lba, blocks).to_command(timeout=30.0)).data
 
     def buffer_capacity(self) -> tuple[int, int]:
         """READ BUFFER CAPACITY (MMC-6 6.20): (buffer length, blank length) in bytes; (0, 0) if unsupported."""
