@@ -124,3 +124,16 @@ def test_virtual_drives_are_discovered() -> None:
     assert found["virtual:beta"].vendor == "HL-DT-ST"
     with transport.open(found["virtual:beta"].address) as t:
         assert t.address == "virtual:beta"
+
+
+def test_close_tray_loads_the_disc_on_it() -> None:
+    drive = virtual.create_drive("d1")
+    drive.insert("bd-re")
+    with transport.open("virtual:d1") as t:
+        t.execute(spc.TestUnitReady().to_command())
+        assert t.execute(spc.StartStopUnit.eject().to_command()).ok
+        assert drive.tray_open and drive.disc is None
+        drive.close_tray()
+        assert _sense(t.execute(spc.TestUnitReady().to_command())) == (6, 0x28, 0)
+        assert t.execute(spc.TestUnitReady().to_command()).ok
+        assert drive.disc is not None and drive.disc.media == "bd-re"

@@ -333,6 +333,9 @@ class VirtualDrive:
     def close_tray(self) -> None:
         """Close an open tray (empty: the drive then reports no medium, tray closed)."""
         with self._locked() as st:
+            if st.get("tray_open") and st.get("disc") is not None:  # the disc on the tray is loaded
+                st["unit_attention"] = [0x28, 0x00]
+                st["media_event"] = 2
             st["tray_open"] = False
 
     def inject_fault(self, kind: str, *, count: int | None = 1, after: int = 0, lba: int | None = None) -> Fault:
