@@ -52,10 +52,6 @@ class Source:
         """A fresh readable stream over the whole source (FsiFileItem.data)."""
         return _SourceStream(self)
 
-    def fileno_at(self) -> int | None:
-        """An OS file descriptor whose bytes equal the source's (for copy_file_range)."""
-        return None
-
 
 class BytesSource(Source):
     """In-memory bytes; always rereadable."""
@@ -119,9 +115,6 @@ class PathSource(Source):
                 f"{self.path!r} changed size: {self.size} bytes when added, ended at {offset + len(data)}"
             )
         return data
-
-    def fileno_at(self) -> int | None:
-        return self._open()
 
     def close(self) -> None:
         if self._fd is not None:
