@@ -341,3 +341,34 @@ def test_iso_image_manager(tmp_path: Path) -> None:
         mgr.validate()
     with pytest.raises(errors.IMAPI_E_INVALID_PATH):
         mgr.set_path(str(tmp_path / "none.iso"))
+
+
+def test_vanished_source_is_named_when_read(tmp_path: Path) -> None:
+    src = tmp_path / "gone.txt"
+    src.write_bytes(b"soon gone")
+    fsi = FileSystemImage()
+    fsi.root.add_file("gone.txt", str(src))
+    src.unlink()
+    with pytest.raises(errors.IMAPI_E_DATA_STREAM_READ_FAILURE, match=r"gone\.txt"):
+        fsi.create_result_image().image_stream.read()
+
+
+def test_update_events_while_adding(tmp_path: Path) -> None:
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "a.bin").write_bytes(bytes(5000))
+    seen: list[tuple[object, str, int, int]] = []
+
+    class Sink:
+        def update(self, sender: object, current_file: str, copied: int, total: int) -> None:
+            seen.append((sender, current_file, copied, total))
+
+    fsi = FileSystemImage()
+    cookie = fsi.advise(Sink())
+    fsi.root.add_tree(str(tree), False)
+    assert seen == [(fsi, str(tree / "a.bin"), 0, 3)]
+    fsi.unadvise(cookie)
+    fsi.root.add_file("b", b"x")
+    assert len(seen) == 1
+    with pytest.raises(errors.E_INVALIDARG):
+        fsi.unadvise(cookie)

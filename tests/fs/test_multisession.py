@@ -187,3 +187,30 @@ def test_five_sessions_on_a_virtual_dvd_plus_r(dvd_plus_r: Any, tmp_path: Path) 
         names = subprocess.run(["isoinfo", "-i", str(exported), "-R", "-f", "-T", str(starts[-1])],
                                capture_output=True, check=True).stdout.decode().split()
         assert sorted(names) == sorted(want)
+
+
+def test_defaults_and_identification_from_a_recorder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    imapi2 = pytest.importorskip("openimapi.imapi2")
+    virtual = pytest.importorskip("openimapi.virtual")
+    monkeypatch.setenv("OPENIMAPI_HOME", str(tmp_path / "home"))
+    drive = virtual.create_drive("fs2", model="bd-writer")
+    drive.insert("bd-r")
+    recorder = imapi2.DiscRecorder2()
+    recorder.initialize_disc_recorder(drive.address)
+    try:
+        fsi = FileSystemImage()
+        fsi.choose_image_defaults(recorder)
+        assert fsi.file_systems_to_create == UDF and fsi.udf_revision == 0x250
+        assert fsi.free_media_blocks == recorder.free_sectors_on_media > 0
+        fsi.file_systems_to_create = ISO | JOLIET | UDF
+        fsi.root.add_file("a.txt", b"on a BD-R")
+        fmt = imapi2.DiscFormat2Data()
+        fmt.recorder = recorder
+        fmt.client_name = "fs-test"
+        fmt.write(fsi.create_result_image().image_stream)
+        other = FileSystemImage()
+        assert other.identify_file_systems_on_disc(recorder) == ISO | JOLIET | UDF
+        other.set_max_media_blocks_from_device(recorder)
+        assert other.free_media_blocks == recorder.free_sectors_on_media
+    finally:
+        recorder.close()

@@ -14,8 +14,6 @@ from openimapi.fs.isomanager import IsoImageManager
 from openimapi.fs.items import EnumFsiItems, FsiDirectoryItem, FsiFileItem, FsiItem, FsiNamedStreams, FsiSymlinkItem
 from openimapi.fs.multisession import ImageMultisession
 from openimapi.fs.result import (
-    BlockRange,
-    BlockRangeList,
     EnumProgressItems,
     FileSystemImageResult,
     ProgressItem,
@@ -23,8 +21,6 @@ from openimapi.fs.result import (
 )
 
 __all__ = [
-    "BlockRange",
-    "BlockRangeList",
     "BootOptions",
     "DFileSystemImageEvents",
     "DFileSystemImageImportEvents",

@@ -661,9 +661,16 @@ class FileSystemImage:
         return _ms.disc_identifier(self._session())
 
     def identify_file_systems_on_disc(self, disc_recorder: Any = None) -> FsiFileSystems:
-        """File systems found in the last session (IdentifyFileSystemsOnDisc)."""
-        source = disc_recorder if disc_recorder is not None else self._session()
-        return _ms.identify(source)
+        """File systems found in the last session (IdentifyFileSystemsOnDisc); without a
+        recorder, the disc behind MultisessionInterfaces is read.
+
+        Raises:
+            IMAPI_E_MULTISESSION_NOT_SET: neither a recorder nor MultisessionInterfaces;
+            IMAPI_E_EMPTY_DISC: nothing recorded.
+        """
+        if disc_recorder is None:
+            return _ms.identify(self._session())
+        return _ms.identify(_ms.session_of(disc_recorder))
 
     def get_default_file_system_for_import(self, file_systems: FsiFileSystems | int) -> FsiFileSystems:
         """Which of several file systems an import would use: UDF, then Joliet, then ISO 9660

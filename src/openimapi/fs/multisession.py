@@ -164,6 +164,22 @@ def pick(items: list[Any]) -> Any:
     raise errors.IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE("no multisession type fits the medium")
 
 
+def session_of(recorder: Any) -> Any:
+    """The multisession view of a recorder (IMultisessionSequential over its medium); an
+    object that already has the multisession shape passes through.
+
+    Raises:
+        IMAPI_E_BAD_MULTISESSION_PARAMETER: neither a recorder nor a multisession object.
+    """
+    if hasattr(recorder, "start_address_of_previous_session"):
+        return recorder
+    if not hasattr(recorder, "read_sectors"):
+        raise errors.IMAPI_E_BAD_MULTISESSION_PARAMETER(f"{type(recorder).__name__} cannot read a disc")
+    from openimapi.imapi2.multisession import MultisessionSequential
+
+    return MultisessionSequential(recorder)
+
+
 def media_info(recorder: Any) -> tuple[int, int] | None:
     """(physical media type, free blocks) of an object with the DiscFormat2Data shape, or None."""
     try:

@@ -6,13 +6,13 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from openimapi import errors
 from openimapi.fs.image import BLOCK, ImageStream
 from openimapi.fs.layout import Layout
 
-__all__ = ["BlockRange", "BlockRangeList", "EnumProgressItems", "FileSystemImageResult", "ProgressItem",
-           "ProgressItems"]
+__all__ = ["EnumProgressItems", "FileSystemImageResult", "ProgressItem", "ProgressItems"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,21 +31,6 @@ class ProgressItem:
     def block_count(self) -> int:
         """Number of blocks (BlockCount)."""
         return self.last_block - self.first_block + 1
-
-
-@dataclass(frozen=True, slots=True)
-class BlockRange:
-    """IBlockRange: an inclusive run of logical blocks (StartLba, EndLba)."""
-
-    start_lba: int
-    end_lba: int
-
-
-@dataclass(frozen=True, slots=True)
-class BlockRangeList:
-    """IBlockRangeList: the ranges to write, in order (BlockRanges)."""
-
-    block_ranges: tuple[BlockRange, ...]
 
 
 class EnumProgressItems:
@@ -160,8 +145,7 @@ class ProgressItems:
 class FileSystemImageResult:
     """IFileSystemImageResult / IFileSystemImageResult2: the virtual image and its facts."""
 
-    def __init__(self, layout: Layout, session_start: int, volume_name: str,
-                 modified: BlockRangeList | None = None) -> None:
+    def __init__(self, layout: Layout, session_start: int, volume_name: str, modified: Any = None) -> None:
         self._layout = layout
         self._session_start = session_start
         self._volume_name = volume_name
@@ -205,12 +189,14 @@ class FileSystemImageResult:
         return self._disc_id
 
     @property
-    def modified_blocks(self) -> BlockRangeList:
-        """The block ranges that must be written (ModifiedBlocks, IFileSystemImageResult2).
-
-        For a fresh image this is the whole image, from the session start block.
+    def modified_blocks(self) -> Any:
+        """The block ranges that must be written, an IMAPI2 BlockRangeList (ModifiedBlocks,
+        IFileSystemImageResult2). For a fresh image this is the whole image, from the
+        session start block.
         """
         if self._modified is not None:
             return self._modified
+        from openimapi.imapi2.streams import BlockRange, BlockRangeList  # the IMAPI2 types, loaded on use
+
         start = self._session_start
         return BlockRangeList((BlockRange(start, start + self._layout.total_blocks - 1),))
