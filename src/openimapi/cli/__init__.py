@@ -6,10 +6,19 @@ from __future__ import annotations
 import click
 
 from openimapi import __version__
+from openimapi.cli.burn import burn
+from openimapi.cli.close_tray import close_tray
 from openimapi.cli.demo import demo
 from openimapi.cli.drives import drives
+from openimapi.cli.eject import eject
+from openimapi.cli.erase import erase
+from openimapi.cli.info import info
+from openimapi.cli.mkiso import mkiso
+from openimapi.cli.read import read
 from openimapi.cli.trace import trace
+from openimapi.cli.verify import verify
 from openimapi.cli.virtual import virtual_group
+from openimapi.cli.write import write
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,6 +27,8 @@ def cli() -> None:
     """Master and record CD, DVD and BD media: IMAPI2 on Linux."""
 
 
+for _command in (burn, close_tray, eject, erase, info, mkiso, read, verify, write):
+    cli.add_command(_command)
 cli.add_command(demo)
 cli.add_command(drives)
 cli.add_command(trace)

@@ -308,6 +308,9 @@ class VirtualDrive:
                 raise MediumLocked(f"virtual drive {self.name!r}: medium removal is prevented")
             st["disc"] = disc.id
             st["tray_open"] = False
+            library = st.setdefault("library", [])
+            if disc.id not in library:
+                library.append(disc.id)
             st["unit_attention"] = [0x28, 0x00]
             st["media_event"] = 2
         return disc
@@ -376,19 +379,68 @@ class VirtualDrive:
     def exclusive_owner(self) -> str | None:
         return self._folder.exclusive_owner()
 
+    @property
+    def autoloader(self) -> bool:
+        """Whether the drive loads a blank disc by itself (see :meth:`load_blank`)."""
+        self._folder.reload()
+        return bool(self._folder.state.get("autoloader"))
+
+    @autoloader.setter
+    def autoloader(self, value: bool) -> None:
+        with self._locked() as st:
+            st["autoloader"] = bool(value)
+
+    @property
+    def library(self) -> list[Disc]:
+        """Every disc this drive has held, oldest first (discs since deleted are left out);
+        an autoloader's library is the discs it burned."""
+        self._folder.reload()
+        out = []
+        for disc_id in self._folder.state.get("library", []):
+            try:
+                out.append(Disc(str(disc_id)))
+            except NoSuchDisc:
+                continue
+        return out
+
+    def load_blank(self, sectors: int) -> Disc:
+        """Autoloader: put in the smallest blank medium this drive writes that holds
+        ``sectors`` data sectors of 2048 bytes (CD-R, DVD+R, DVD+R DL, BD-R in that order);
+        the disc in the drive, if any, goes back to the library.
+
+        Raises:
+            ValueError: nothing the drive writes is that large.
+            MediumLocked: medium removal is prevented.
+        """
+        for name in _AUTOLOAD_MEDIA:
+            medium = MEDIA[name]
+            if medium.profile in self.model.writes and sectors <= medium.capacity - _AUTOLOAD_MARGIN:
+                return self.insert(name)
+        raise ValueError(f"{sectors} sectors ({sectors * 2048 / 1e9:.1f} GB) fit no blank medium of {self.address}")
+
     def __repr__(self) -> str:
         return f"<VirtualDrive {self.name} {self.model.name}>"
 
 
-def create_drive(name: str, model: str = "bd-writer") -> VirtualDrive:
-    """Create a virtual drive (empty, tray closed).
+#: Blank media an autoloader chooses from, smallest first, and sectors kept free for the
+#: file system's growth and track alignment.
+_AUTOLOAD_MEDIA = ("cd-r", "dvd+r", "dvd+r-dl", "bd-r")
+_AUTOLOAD_MARGIN = 64
+
+
+def create_drive(name: str, model: str = "bd-writer", *, autoloader: bool = False) -> VirtualDrive:
+    """Create a virtual drive (empty, tray closed); an ``autoloader`` loads blank discs
+    itself (:meth:`VirtualDrive.load_blank`) and keeps the burned ones in its library.
 
     Raises:
         DriveExists: the name is taken.
         ValueError: bad name or unknown model.
     """
     DriveFolder.create(name, model)
-    return VirtualDrive(name)
+    drive = VirtualDrive(name)
+    if autoloader:
+        drive.autoloader = True
+    return drive
 
 
 def open_drive(name: str) -> VirtualDrive:
