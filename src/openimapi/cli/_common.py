@@ -116,7 +116,9 @@ def fail(opts: Options, err: CliError) -> None:
 
 def _sentence(exc: errors.ImapiError) -> str:
     msg = exc.message.strip().rstrip(".")
-    return msg[:1].lower() + msg[1:] if msg else exc.meaning
+    if msg[1:2].islower():
+        msg = msg[:1].lower() + msg[1:]
+    return msg or exc.meaning
 
 
 def describe(exc: BaseException) -> CliError:
@@ -131,7 +133,8 @@ def describe(exc: BaseException) -> CliError:
             return CliError(text, "check the path and its permissions", EXIT_USAGE, name)
         if n == "E_IMAPI_RECORDER_MEDIA_NO_MEDIA":
             return CliError("there is no disc in the drive", BLANK_MEDIA_HINT, EXIT_MEDIUM, name)
-        if n in ("E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA", "IMAPI_E_IMAGE_TOO_BIG"):
+        if n in ("E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA", "IMAPI_E_IMAGE_TOO_BIG",
+                 "IMAPI_E_IMAGE_SIZE_LIMIT"):
             return CliError(f"the data does not fit on the disc: {text}",
                             "use a larger blank medium (DVD+R DL or BD-R), or burn fewer files", EXIT_FULL, name)
         if n in ("E_IMAPI_RECORDER_LOCKED", "E_IMAPI_ERASE_RECORDER_IN_USE", "E_IMAPI_RECORDER_MEDIA_BUSY"):
@@ -149,13 +152,15 @@ def describe(exc: BaseException) -> CliError:
         if isinstance(exc, errors.UnsuitableMediaError) or n.startswith("E_IMAPI_RECORDER_MEDIA"):
             return CliError(f"the disc in the drive cannot be used for this: {text}", BLANK_MEDIA_HINT,
                             EXIT_MEDIUM, name)
-        if n == "E_INVALIDARG" and _permission(exc):
+        if (n == "E_INVALIDARG" or isinstance(exc, errors.TransportError)) and _permission(exc):
             return CliError(f"no permission to open the drive: {text}",
                             "add yourself to the drive's group (sudo usermod -aG cdrom $USER) and log in again",
                             EXIT_ACCESS, name)
-        if n == "E_INVALIDARG":
+        if n == "E_INVALIDARG" or isinstance(exc, errors.TransportError):
             return CliError(text, "list the drives with: openimapi drives", EXIT_ACCESS, name)
         return CliError(text, "", EXIT_FAILED, name)
+    if type(exc).__name__ in ("NoSuchDrive", "NoSuchDisc"):
+        return CliError(str(exc.args[0] if exc.args else exc), "list the drives with: openimapi drives", EXIT_ACCESS)
     if isinstance(exc, PermissionError):
         return CliError(f"permission denied: {exc.filename or exc}", "check the file's permissions", EXIT_USAGE)
     if isinstance(exc, FileNotFoundError):

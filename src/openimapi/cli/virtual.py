@@ -109,17 +109,53 @@ def eject(name: str, force: bool) -> None:
     click.echo(f"ejected {disc.id}" if disc is not None else "the drive was empty; tray open")
 
 
+@virtual_group.command("discs")
+@click.argument("name", default="default")
+@_plain_errors
+def discs(name: str) -> None:
+    """List the library of drive NAME (default: the built-in autoloader 'default'): every
+    disc it has held, numbered for 'export NAME --disc N'."""
+    drive = virtual.open_drive(name)
+    library = drive.library
+    if not library:
+        click.echo(f"no discs in the library of {drive.address} yet (burn one: openimapi burn PATH)")
+        return
+    current = drive.disc
+    for number, disc in enumerate(library, 1):
+        mark = " (in the drive)" if current is not None and disc == current else ""
+        click.echo(f"{number:>3}  {disc.id:<28} {disc.media:<9} {disc.status:<11} {disc.used_blocks:>9} blocks{mark}")
+
+
 @virtual_group.command("export")
 @click.argument("name")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["iso", "cue"]), default=None,
               help="image format (default: from the file suffix)")
+@click.option("--disc", "which", default=None, metavar="N|ID",
+              help="a disc of the drive's library (its number in 'discs NAME', or its id) instead of the one inside")
 @_plain_errors
-def export(name: str, path: str, fmt: str | None) -> None:
-    """Export the disc in drive NAME (or the disc with id NAME) to PATH as ISO or BIN/CUE."""
+def export(name: str, path: str, fmt: str | None, which: str | None) -> None:
+    """Export the disc in drive NAME (or the disc with id NAME) to PATH as ISO or BIN/CUE.
+
+    \b
+    Examples:
+      openimapi virtual export default disc.iso
+      openimapi virtual export default --disc 2 second.iso
+    """
     disc = None
     try:
-        disc = virtual.open_drive(name).disc
+        drive = virtual.open_drive(name)
+        if which is not None:
+            library = drive.library
+            if which.isdigit():
+                if not 1 <= int(which) <= len(library):
+                    raise click.ClickException(f"{drive.address} has {len(library)} disc(s) in its library, "
+                                               f"not {which} (see: openimapi virtual discs {name})")
+                disc = library[int(which) - 1]
+            else:
+                disc = virtual.open_disc(which)
+        else:
+            disc = drive.disc
         if disc is None:
             raise click.ClickException(f"virtual drive {name!r} holds no disc")
     except virtual.NoSuchDrive:
