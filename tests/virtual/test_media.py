@@ -51,8 +51,12 @@ def test_media_events(host: Host) -> None:
     event = mdr.EventStatus.from_bytes(host.ok(gesn, 8)).media_event
     assert event is not None and event.event_code == mdr.MediaEventCode.NO_CHANGE
     host.settle()
+    every = "4a 01 00 00 7e 00 00 00 08 00"  # classes 1-6, as libburn polls in the DVD-R(W) path
+    status = mdr.EventStatus.from_bytes(host.ok(every, 8))
+    assert status.notification_class == mdr.NotificationClass.OPERATIONAL_CHANGE  # nothing pending: lowest
     host.ok("1b 00 00 00 02 00")  # eject
-    event = mdr.EventStatus.from_bytes(host.ok(gesn, 8)).media_event
+    status = mdr.EventStatus.from_bytes(host.ok(every, 8))
+    event = status.media_event
     assert event is not None and (event.event_code, event.door_open) == (mdr.MediaEventCode.MEDIA_REMOVAL, True)
 
 

@@ -26,18 +26,15 @@ def get_event_status(dev: Device, cmd: Command) -> bytes:
     asked = int(req.classes) & int(_SUPPORTED)
     if not asked:
         return mdr.EventStatus(mdr.NotificationClass.NONE, _SUPPORTED, nea=True).to_bytes()
-    # a medium change is also an operational change (the feature set changed)
-    if asked & mdr.EventClass.OPERATIONAL_CHANGE and dev.state.get("media_event") in (2, 3) \
-            and not asked & mdr.EventClass.MEDIA:
-        return mdr.EventStatus(mdr.NotificationClass.OPERATIONAL_CHANGE, _SUPPORTED,
-                               mdr.OperationalChangeEvent(event_code=2, report=2)).to_bytes()
-    if asked & mdr.EventClass.MEDIA:
-        code = int(dev.state.get("media_event") or 0)
+    # a pending media event is reported first when the media class is asked for; with no
+    # event pending, the lowest-numbered class asked for answers "no change" (MMC-6 6.6)
+    pending = int(dev.state.get("media_event") or 0)
+    if asked & mdr.EventClass.MEDIA and pending:
         dev.state["media_event"] = 0
-        event = mdr.MediaEvent(event_code=code, media_present=dev.disc is not None,
-                               door_open=bool(dev.state.get("tray_open")))
-        return mdr.EventStatus(mdr.NotificationClass.MEDIA, _SUPPORTED, event).to_bytes()
-    lowest = min(c for c in (0x02, 0x04, 0x08, 0x40) if asked & c)
+        return _media(dev, pending)
+    lowest = min(c for c in (0x02, 0x04, 0x08, 0x10, 0x40) if asked & c)
+    if lowest == 0x10:
+        return _media(dev, 0)
     klass = {0x02: mdr.NotificationClass.OPERATIONAL_CHANGE, 0x04: mdr.NotificationClass.POWER_MANAGEMENT,
              0x08: mdr.NotificationClass.EXTERNAL_REQUEST, 0x40: mdr.NotificationClass.DEVICE_BUSY}[lowest]
     if klass is mdr.NotificationClass.OPERATIONAL_CHANGE:
@@ -49,6 +46,12 @@ def get_event_status(dev: Device, cmd: Command) -> bytes:
         busy = dev.disc is not None and bool(dev.disc.s.get("busy"))
         body = bytes([0, 1 if busy else 0, 0, 0])
     return mdr.EventStatus(klass, _SUPPORTED, body).to_bytes()
+
+
+def _media(dev: Device, code: int) -> bytes:
+    event = mdr.MediaEvent(event_code=code, media_present=dev.disc is not None,
+                           door_open=bool(dev.state.get("tray_open")))
+    return mdr.EventStatus(mdr.NotificationClass.MEDIA, _SUPPORTED, event).to_bytes()
 
 
 @handler(0xBD, "any", ua_exempt=True, busy_ok=True)
