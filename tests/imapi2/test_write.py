@@ -356,3 +356,41 @@ def test_speed_mismatch(make_drive: Any) -> None:
     with pytest.raises(errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH):
         fmt.write(bytes(32 * 2048))
     vdrive().clear_faults()
+
+
+@pytest.mark.parametrize(
+    ("media", "model", "appendable"),
+    [
+        ("cd-r", "cd-writer", True),
+        ("cd-rw", "cd-writer", True),
+        ("dvd-r", "dvd-writer", True),
+        ("dvd-rw", "dvd-writer", True),
+        ("dvd+r", "dvd-writer", True),
+        ("dvd+r-dl", "dvd-writer", True),
+        ("dvd+rw", "dvd-writer", False),
+        ("dvd-ram", "dvd-writer", False),
+        ("bd-r", "bd-writer", True),
+        ("bd-re", "bd-writer", False),
+    ],
+)
+def test_every_medium_takes_two_verified_writes(make_drive: Any, media: str, model: str, appendable: bool) -> None:
+    rec = make_drive(media, model=model)
+    fmt = writer(rec)
+    fmt.burn_verification_level = VL.IMAPI_BURN_VERIFICATION_FULL
+    first = openimapi.StreamPseudoRandomBased(64 * 2048, seed=1)
+    fmt.write(first)
+    if appendable:
+        assert fmt.current_media_status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE
+        nwa = fmt.next_writable_address
+        assert nwa >= 64
+        fmt.write(openimapi.StreamPseudoRandomBased(64 * 2048, seed=2))
+        assert fmt.start_address_of_previous_session == nwa
+        first.seek(0)
+        assert rec.read_sectors(0, 64) == first.read()
+    else:
+        assert fmt.current_media_status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_OVERWRITE_ONLY
+        assert fmt.next_writable_address == 0 and fmt.start_address_of_previous_session == -1
+        second = openimapi.StreamPseudoRandomBased(64 * 2048, seed=2)
+        fmt.write(second)
+        second.seek(0)
+        assert rec.read_sectors(0, 64) == second.read()
