@@ -71,3 +71,14 @@ def test_released_on_close() -> None:
     t1.close()
     t2.acquire_exclusive("two")  # type: ignore[attr-defined]
     t2.close()
+
+
+def test_locked_fault_refuses_exclusive_access() -> None:
+    drive = virtual.create_drive("d1")
+    drive.inject_fault("locked")
+    with transport.open("virtual:d1") as t:
+        with pytest.raises(errors.E_IMAPI_RECORDER_LOCKED, match="injected"):
+            t.acquire_exclusive("me")  # type: ignore[attr-defined]
+        t.acquire_exclusive("me")  # type: ignore[attr-defined]
+        assert t.exclusive_owner == "me"  # type: ignore[attr-defined]
+        t.release_exclusive()  # type: ignore[attr-defined]

@@ -74,10 +74,21 @@ class VirtualTransport(TransportBase):
         """Take exclusive access for ``client`` (a name shown to other clients).
 
         Raises:
-            E_IMAPI_RECORDER_LOCKED: another client holds it.
+            E_IMAPI_RECORDER_LOCKED: another client holds it (or a ``locked`` fault).
         """
+        drive = self._dev().drive
+        with drive.locked() as state:
+            faults = state.get("faults", [])
+            for i, raw in enumerate(faults):
+                if raw.get("kind") == "locked" and int(raw.get("after", 0)) == 0:
+                    if raw.get("count") is None or int(raw["count"]) > 1:
+                        raw["count"] = None if raw.get("count") is None else int(raw["count"]) - 1
+                    else:
+                        del faults[i]
+                    raise errors.E_IMAPI_RECORDER_LOCKED(
+                        f"{self.address} is in exclusive use by another client (injected fault)")
         try:
-            self._dev().drive.acquire_exclusive(client)
+            drive.acquire_exclusive(client)
         except LockBusy as exc:
             raise errors.E_IMAPI_RECORDER_LOCKED(str(exc)) from None
 
