@@ -159,6 +159,16 @@ def iso_files(iso: Path, session_start: int = 0) -> dict[str, bytes]:
     return out
 
 
+def seven_zip_files(image: Path, tmp_path: Path) -> dict[str, bytes]:
+    """Every file of a disc image as 7-Zip extracts it (it reads UDF, then ISO 9660)."""
+    exe = shutil.which("7z")
+    if exe is None:  # pragma: no cover - CI installs p7zip-full
+        pytest.skip("7z not installed")
+    out = tmp_path / f"7z-{image.stem}"
+    subprocess.run([exe, "x", "-y", f"-o{out}", str(image)], check=True, capture_output=True)
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
 def isoinfo_listing(iso: Path) -> str:
     if shutil.which("isoinfo") is None:  # pragma: no cover - CI installs genisoimage
         pytest.skip("isoinfo not installed")

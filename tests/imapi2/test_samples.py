@@ -13,9 +13,8 @@ from openimapi.enums import IMAPI_FORMAT2_DATA_MEDIA_STATE as MS
 from openimapi.enums import IMAPI_FORMAT2_DATA_WRITE_ACTION as WA
 from openimapi.enums import IMAPI_MEDIA_PHYSICAL_TYPE as PT
 
-from .conftest import iso_files, make_iso, vdrive
+from .conftest import iso_files, make_iso, seven_zip_files, vdrive
 
-_WITHOUT_UDF = 3  # FsiFileSystemISO9660 | FsiFileSystemJoliet
 TREE = {"a.txt": b"first file\n", "sub/b.bin": bytes(range(256)) * 64, "sub/deeper/c.txt": b"c" * 5000}
 MORE = {"added.txt": b"second session\n", "extra/new.bin": b"\x01" * 9000}
 
@@ -55,7 +54,6 @@ def test_1_burn_a_folder(make_drive: Any, tmp_path: Path) -> None:
         data_writer.recorder = recorder
         data_writer.client_name = "IMAPIv2 TEST"
         fsi.choose_image_defaults(recorder)
-        fsi.file_systems_to_create = _WITHOUT_UDF  # until the UDF writer lands
         root.add_tree(str(_folder(tmp_path, TREE, "src")), False)
         stream = fsi.create_result_image().image_stream
         data_writer.write(stream)
@@ -78,7 +76,6 @@ def test_2_bootable_disc(make_drive: Any, tmp_path: Path) -> None:
             boot.assign_boot_image(stream)
             fsi = openimapi.FileSystemImage()
             fsi.choose_image_defaults(recorder)
-            fsi.file_systems_to_create = _WITHOUT_UDF  # until the UDF writer lands
             fsi.boot_image_options = boot
             fsi.root.add_tree(str(_folder(tmp_path, TREE, "src")), False)
             stream_out = fsi.create_result_image().image_stream
@@ -128,14 +125,13 @@ def test_5_append_a_session(make_drive: Any, tmp_path: Path) -> None:
                 fsi.import_file_system()
             else:
                 fsi.choose_image_defaults(recorder)
-                fsi.file_systems_to_create = _WITHOUT_UDF  # until the UDF writer lands
             fsi.root.add_tree(str(_folder(tmp_path, files, name)), False)
             data_writer.write(fsi.create_result_image().image_stream)
             last_session = data_writer.start_address_of_previous_session
         finally:
             recorder.close()
     disc = _export(tmp_path, "disc.iso")
-    assert iso_files(disc) == TREE
+    assert seven_zip_files(disc, tmp_path) == TREE  # the first session: UDF only on BD-R
     assert iso_files(disc, session_start=last_session) == {**TREE, **MORE}
 
 
