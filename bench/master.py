@@ -99,7 +99,6 @@ def run_pycdlib(tree: str, out: str, udf: bool) -> None:
 
     iso = pycdlib.PyCdlib()
     iso.new(interchange_level=3, joliet=3, rock_ridge="1.09", udf="2.60" if udf else None)
-    handles = []
     n = 0
     for dirpath, dirnames, filenames in os.walk(tree):
         rel = os.path.relpath(dirpath, tree)
@@ -111,13 +110,10 @@ def run_pycdlib(tree: str, out: str, udf: bool) -> None:
         for name in sorted(filenames):
             n += 1
             path = "/" + (name if rel == "." else f"{rel}/{name}")
-            fp = open(os.path.join(dirpath, name), "rb")  # noqa: SIM115 - pycdlib reads at write()
-            handles.append(fp)
-            iso.add_fp(fp, os.path.getsize(fp.name), _iso(path, n) + ";1", rr_name=name, joliet_path=path,
-                       udf_path=path if udf else None)
+            # add_file opens each file only while writing it (50,000 open files would exceed the limit)
+            iso.add_file(os.path.join(dirpath, name), _iso(path, n) + ";1", rr_name=name, joliet_path=path,
+                         udf_path=path if udf else None)
     iso.write(out)
-    for fp in handles:
-        fp.close()
 
 
 _ISO_NAMES: dict[str, str] = {}
