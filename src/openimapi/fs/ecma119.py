@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import struct
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,6 +153,15 @@ def parse_dec_datetime(data: bytes | memoryview) -> _dt.datetime | None:
 
 # ----- directory record (9.1) -------------------------------------------------------------
 
+# The fixed 33 bytes in one pack: both-endian fields take the big-endian half byte-swapped
+# (only on little-endian hosts; elsewhere the generic path below is used).
+_HEAD = struct.Struct("<BBIIII7sBBBHHB")
+_LE_HOST = sys.byteorder == "little"
+
+
+def _bswap32(value: int) -> int:
+    return int.from_bytes(value.to_bytes(4, "little"), "big")
+
 
 def build_dir_record(
     extent: int, size: int, date7: bytes, flags: int, ident: bytes, system_use: bytes = b"", volume_seq: int = 1
@@ -171,6 +181,12 @@ def build_dir_record(
         raise ValueError(f"directory record of {length} bytes with a {len_fi}-byte identifier")
     if not 0 <= extent < 1 << 32 or not 0 <= size < 1 << 32:
         raise ValueError(f"extent {extent} or size {size} does not fit 32 bits")
+    if _LE_HOST and volume_seq == 1:
+        return b"".join((
+            _HEAD.pack(length, 0, extent, _bswap32(extent), size, _bswap32(size), date7, flags, 0, 0, 1, 0x0100,
+                       len_fi),
+            ident, pad, system_use,
+        ))
     return b"".join(
         (
             bytes((length, 0)),
