@@ -73,7 +73,7 @@ class Plan:
         Blocks marked reserved (UDF anchor points) are never handed out.
         """
         start = self.next
-        if count:
+        if count and self.reserved and start <= max(self.reserved):
             while any(start <= r < start + count for r in self.reserved):
                 start = max(r for r in self.reserved if start <= r < start + count) + 1
         self.next = max(self.next, start + count)
