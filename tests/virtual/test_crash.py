@@ -126,3 +126,46 @@ def test_sigkill_at_random_points() -> None:
             drive.insert(rng.choice(("dvd+r", "bd-r", "dvd-r")))
     # the writers got somewhere between the kills (how far depends on the machine's load)
     assert completed or (2, 3) in states or (1, 1) in states or (1, 0) in states, states
+
+
+def random_writer(name: str, seed: int) -> None:
+    """The child on a formatted BD-RE: overwrite random 16-block chunks forever."""
+    rng = random.Random(seed)
+    t = transport.open(f"virtual:{name}")
+    _settle(t)
+    while True:
+        lba = 16 * rng.randrange(256)
+        data = b"".join(block(i) for i in range(lba, lba + 16))
+        _run(t, f"2a 00 {lba:08x} 00 0010 00", out=data)
+        if rng.random() < 0.1:
+            _run(t, "35 00 00 00 00 00 00 00 00 00")
+
+
+@pytest.mark.slow
+def test_sigkill_during_random_writes() -> None:
+    rng = random.Random(7)
+    drive = virtual.create_drive("crash", "bd-writer")
+    drive.insert("bd-re")
+    with transport.open("virtual:crash") as t:
+        _settle(t)
+        assert _run(t, "04 11 00 00 00 00", out=bytes.fromhex("00 00 00 08 00 b4 74 00 c0 00 30 00")) is not None
+    for kill in range(20):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                random_writer("crash", rng.randrange(1 << 30) + kill)
+            finally:
+                os._exit(1)
+        time.sleep(rng.uniform(0.002, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert virtual.open_drive("crash").disc.status == "formatted"  # type: ignore[union-attr]
+        with transport.open("virtual:crash") as t:
+            _settle(t)
+            data = _run(t, "28 00 00 00 00 00 00 00 ff 00", 255 * 2048)
+            assert data is not None
+            for chunk in range(0, 255, 16):  # every chunk: never written, or whole blocks as written
+                for i in (chunk, chunk + 15):
+                    if i < 255:
+                        got = data[i * 2048 : (i + 1) * 2048]
+                        assert got in (bytes(2048), block(i)), f"LBA {i}"

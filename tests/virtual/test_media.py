@@ -123,6 +123,8 @@ def test_dvd_minus_r_closes_the_disc_without_multisession(host: Host) -> None:
     drive = virtual.create_drive("rec", "dvd-writer")
     disc = drive.insert("dvd-r")
     host.settle()
+    pre = mst.DvdPrerecordedInformation.from_bytes(host.ok("ad 00 00 00 00 00 00 0e 00 2c 00 00", 44))
+    assert pre.manufacturer_id == "MCC 03RG20"  # the media id libburn reads for DVD-R
     select(host, page05(0, 5, 8, 0))  # incremental, data, no next border
     host.ok(write10(0, 16), out=b"".join(block(i) for i in range(16)))
     host.ok("35 00 00 00 00 00 00 00 00 00")

@@ -104,6 +104,8 @@ def read_disc_structure(dev: Device, cmd: Command) -> bytes:
             entries = [mst.StructureListEntry(0x00, length=len(_bd_disc_information(disc).to_bytes()) - 4)]
         elif m.is_dvd and media_type == 0:
             entries = [mst.StructureListEntry(0x00, length=2048)]
+            if disc.profile in (0x11, 0x13, 0x14):
+                entries.append(mst.StructureListEntry(0x0E, length=40))
             if disc.profile in (0x1A, 0x1B, 0x2B):
                 entries.append(mst.StructureListEntry(0x11, length=256))
         else:
@@ -116,6 +118,9 @@ def read_disc_structure(dev: Device, cmd: Command) -> bytes:
             if req.layer >= m.layers:
                 raise cc.invalid_field(6)
             return _dvd_physical(disc).to_bytes()
+        if req.format == 0x0E and disc.profile in (0x11, 0x13, 0x14):
+            last = 0x030000 + disc.medium.capacity - 1
+            return mst.DvdPrerecordedInformation.build(m.media_id or "VIRTUAL", last).to_bytes()
         if req.format == 0x11 and disc.profile in (0x1A, 0x1B, 0x2B):
             manufacturer, media_type_id = _split_id(m.media_id or "VIRTUAL/000", 8, 3)
             return mst.DvdAdipInformation.build(manufacturer, media_type_id, 1, _BOOK[disc.profile]).to_bytes()
