@@ -203,6 +203,8 @@ def resolve_drive(drive: str | None) -> str:
     if drive:
         if ":" not in drive and drive.startswith("/dev/"):
             return f"sg:{drive}"
+        if drive == f"virtual:{DEFAULT_DRIVE}":
+            return default_virtual_drive()
         return drive
     from openimapi import devices
 

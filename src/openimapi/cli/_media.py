@@ -76,7 +76,7 @@ def state_sentence(fmt: Any) -> str:
     if status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_DAMAGED:
         return "the disc is damaged (an incomplete session); erase it if it is rewritable"
     if status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_APPENDABLE:
-        return "the disc is appendable: earlier sessions are intact, the cancelled data is not readable"
+        return "the disc is appendable: earlier sessions are intact and another session can be added"
     if status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_OVERWRITE_ONLY:
         return "the disc is overwritable: burn again to replace the partial data"
     return "the disc is " + (", ".join(words) or "in an unknown state")

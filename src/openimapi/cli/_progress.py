@@ -157,19 +157,24 @@ def run_cancellable(work: Callable[[], T], cancel: Callable[[], None]) -> T:
     """Run ``work`` in a worker thread; on Ctrl-C call ``cancel`` once and wait for ``work``
     to end (it then raises its cancellation error, which is returned to the caller)."""
     box: dict[str, Any] = {}
+    finished = threading.Event()
 
     def target() -> None:
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the caller's thread
             box["error"] = exc
+        finally:
+            finished.set()
 
+    # An Event, not Thread.join: a KeyboardInterrupt inside join() can leave the thread
+    # looking finished while it still runs.
     thread = threading.Thread(target=target, name="openimapi-work", daemon=True)
     thread.start()
     cancelled = False
-    while thread.is_alive():
+    while not finished.is_set():
         try:
-            thread.join(0.1)
+            finished.wait(0.1)
         except KeyboardInterrupt:
             if not cancelled:
                 cancelled = True
@@ -180,4 +185,5 @@ def run_cancellable(work: Callable[[], T], cancel: Callable[[], None]) -> T:
                     pass
     if "error" in box:
         raise box["error"]
-    return box["value"]  # type: ignore[no-any-return,unused-ignore]
+    value: T = box["value"]
+    return value

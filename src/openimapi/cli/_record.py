@@ -57,5 +57,6 @@ def record(fmt: openimapi.DiscFormat2Data, stream: Any, opts: Options, *, verify
                            f"{exc.name} 0x{exc.hresult:08X}") from None
         finally:
             fmt.remove_listener(progress.data_event)
-        progress.update("completed", 100.0, final=True)
+        if progress.phase != "completed":
+            progress.update("completed", 100.0, final=True)
     return time.monotonic() - started

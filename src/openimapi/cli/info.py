@@ -110,7 +110,8 @@ def info(opts: Options) -> None:
         return
     click.echo(f"medium    {data['medium']}, {', '.join(data['state']) or 'state unknown'}")
     mb = 2048 / 1e6
-    click.echo(f"space     {data['used_sectors'] * mb:.1f} MB used, {data['free_sectors'] * mb:.1f} MB free "
+    recorded = sum(t["recorded"] for t in data["tracks"])
+    click.echo(f"space     {recorded * mb:.1f} MB recorded, {data['free_sectors'] * mb:.1f} MB free "
                f"of {data['total_sectors'] * mb:.1f} MB ({data['free_sectors']} sectors free)")
     if data["write_speeds"]:
         click.echo("speeds    " + ", ".join(f"{s:g}x" for s in data["write_speeds"]))
