@@ -38,3 +38,10 @@ def hardware_device(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _private_openimapi_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real $OPENIMAPI_HOME (virtual drives, discs, lock files): every
+    test starts with a private one; fixtures that set their own override it."""
+    monkeypatch.setenv("OPENIMAPI_HOME", str(tmp_path_factory.mktemp("openimapi-home")))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import openimapi.virtual as v
 
 
@@ -20,3 +24,12 @@ def test_docstring_lists_what_is_not_emulated() -> None:
     assert sorted(v.DRIVE_MODELS) == ["bd-writer", "cd-writer", "dvd-writer"]
     assert v.media_names() == ["cd-r", "cd-r74", "cd-rw", "dvd-r", "dvd-rw", "dvd+r", "dvd+r-dl", "dvd+rw",
                                "dvd-ram", "bd-r", "bd-re"]
+
+
+def test_default_home_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("OPENIMAPI_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert v.openimapi_home() == tmp_path / "openimapi"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert v.openimapi_home() == tmp_path / ".local" / "share" / "openimapi"
