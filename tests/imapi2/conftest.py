@@ -46,6 +46,9 @@ def make_drive() -> Iterator[Any]:
             held = False  # closed by the test
         assert not held, "a test left exclusive access held"
         recorder.close()
+    for drive in virtual.list_drives():
+        assert not drive.medium_locked, f"a test left the medium of {drive.address} locked"
+
 
 
 def vdrive(name: str = "d1") -> Any:
