@@ -166,6 +166,8 @@ def test_drives_cli(monkeypatch: pytest.MonkeyPatch, sysfs: Path) -> None:
         "revision": "1.07",
         "sg_node": None,
         "block_node": "/dev/sr2",
+        "medium": None,
+        "state": None,
     }
     monkeypatch.setattr(devices, "_ENUMERATORS", {})
     assert CliRunner().invoke(cli, ["drives"]).output == "no drives found\n"

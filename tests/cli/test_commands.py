@@ -184,3 +184,37 @@ def test_help_has_examples(command: str) -> None:
     assert result.exit_code == 0
     if command != "drives":
         assert "Examples:" in result.stdout and f"openimapi {command}" in result.stdout
+
+
+def test_drives_table_shows_the_medium(tree: Path) -> None:
+    virtual.create_drive("a", "dvd-writer").insert("dvd-r")
+    virtual.create_drive("b", "cd-writer")
+    assert run("burn", str(tree), "-q").exit_code == 0
+    lines = {line.split()[0]: line for line in run("drives").stdout.splitlines()}
+    assert lines["virtual:a"].endswith("DVD-R (blank)")
+    assert lines["virtual:b"].endswith("no disc")
+    assert lines["virtual:default"].endswith("CD-R (appendable)")
+    import json
+
+    rows = {r["address"]: r for r in json.loads(run("drives", "--json").stdout)}
+    assert (rows["virtual:a"]["medium"], rows["virtual:a"]["state"]) == ("DVD-R", "blank")
+
+
+def test_bootable_and_file_system_options(tree: Path, tmp_path: Path) -> None:
+    boot = tmp_path / "boot.img"
+    boot.write_bytes(b"\xeb\x3c" + bytes(2046))
+    iso = tmp_path / "boot.iso"
+    result = run("mkiso", str(tree), "-o", str(iso), "--boot", str(boot), "--efi", str(boot), "--fs", "iso9660",
+                 "--no-rock-ridge", "-q")
+    assert result.exit_code == 0, result.output
+    data = iso.read_bytes()
+    assert data[17 * 2048 + 7 : 17 * 2048 + 30] == b"EL TORITO SPECIFICATION"
+    assert b"CD001" in data[16 * 2048 : 16 * 2048 + 8] and b"BEA01" not in data[: 40 * 2048]  # no UDF
+    result = run("mkiso", str(tree), "-o", str(tmp_path / "u.iso"), "--fs", "udf", "--udf-revision", "2.50", "-q")
+    assert result.exit_code == 0, result.output
+    head = (tmp_path / "u.iso").read_bytes()[: 64 * 2048]
+    assert b"NSR03" in head and b"CD001" not in head  # UDF 2.x only
+    result = run("mkiso", str(tree), "-o", str(tmp_path / "x.iso"), "--fs", "hfs")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["openimapi: unknown file system 'hfs'",
+                                          "hint: use iso9660, joliet and/or udf, e.g. --fs iso9660,joliet"]
