@@ -3,6 +3,7 @@ DVD-RAM, BD-RE, DVD+R DL, and what the API reports about discs."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from openimapi.mmc import disc as md
 from openimapi.mmc import drive as mdr
 from openimapi.mmc import features as mf
 from openimapi.mmc import structure as mst
+from openimapi.mmc.sense import decode_sense
 
 from .host import Host
 from .test_sequences import block, page05, read10, select, write10
@@ -154,3 +156,22 @@ def test_cd_multisession_data(host: Host) -> None:
     assert sess[2:4] == b"\x01\x02" and int.from_bytes(sess[8:12], "big") == 11_432  # last session, its track
     assert host.ok(read10(11_440, 1), 2048) == block(11_440)
     assert host.sense(read10(100, 1), 2048) == (5, 0x21, 0x00)  # between the sessions: nothing recorded
+
+
+def test_paced_blank_reports_progress_over_time(host: Host) -> None:
+    drive = virtual.create_drive("rec", "cd-writer")
+    drive.insert("cd-rw")
+    drive.paced = True
+    host.settle()
+    host.ok("a1 11 00 00 00 00 00 00 00 00 00 00")  # minimal blank, Immed: 2 MiB at 10x takes ~1.2 s
+    seen = []
+    for _ in range(100):
+        done = host.send("00 00 00 00 00 00")
+        if done.ok:
+            break
+        sense = decode_sense(done.sense)
+        assert sense is not None and sense.triple == (2, 4, 7) and sense.progress is not None
+        seen.append(sense.progress)
+        time.sleep(0.1)
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] > seen[0]
+    assert disc_info(host).disc_status == 0
