@@ -152,12 +152,10 @@ def describe(exc: BaseException) -> CliError:
         if isinstance(exc, errors.UnsuitableMediaError) or n.startswith("E_IMAPI_RECORDER_MEDIA"):
             return CliError(f"the disc in the drive cannot be used for this: {text}", BLANK_MEDIA_HINT,
                             EXIT_MEDIUM, name)
-        if (n == "E_INVALIDARG" or isinstance(exc, errors.TransportError)) and _permission(exc):
-            return CliError(f"no permission to open the drive: {text}",
-                            "add yourself to the drive's group (sudo usermod -aG cdrom $USER) and log in again",
-                            EXIT_ACCESS, name)
-        if n == "E_INVALIDARG" or isinstance(exc, errors.TransportError):
-            return CliError(text, "list the drives with: openimapi drives", EXIT_ACCESS, name)
+        if isinstance(exc, errors.TransportError):
+            return access_error(exc)
+        if isinstance(exc, errors.UsageError):
+            return CliError(text, "", EXIT_USAGE, name)
         return CliError(text, "", EXIT_FAILED, name)
     if type(exc).__name__ in ("NoSuchDrive", "NoSuchDisc"):
         return CliError(str(exc.args[0] if exc.args else exc), "list the drives with: openimapi drives", EXIT_ACCESS)
@@ -172,6 +170,16 @@ def describe(exc: BaseException) -> CliError:
         return CliError(str(msg), "", EXIT_FAILED)
     return CliError(f"unexpected failure: {type(exc).__name__}: {exc}",
                     "please report this with the output of --verbose", EXIT_FAILED)
+
+
+def access_error(exc: errors.ImapiError) -> CliError:
+    """A drive that cannot be opened: missing, not a drive, or no permission (exit 6)."""
+    name = f"{exc.name} 0x{exc.hresult:08X}"
+    if _permission(exc):
+        return CliError(f"no permission to open the drive: {_sentence(exc)}",
+                        "add yourself to the drive's group (sudo usermod -aG cdrom $USER) and log in again",
+                        EXIT_ACCESS, name)
+    return CliError(_sentence(exc), "list the drives with: openimapi drives", EXIT_ACCESS, name)
 
 
 def _permission(exc: BaseException) -> bool:
@@ -246,7 +254,13 @@ def recorder(opts: Options) -> Iterator[openimapi.DiscRecorder2]:
     """An initialised DiscRecorder2 for the chosen drive, closed afterwards."""
     address = resolve_drive(opts.drive)
     rec = openimapi.DiscRecorder2()
-    rec.initialize_disc_recorder(address)
+    try:
+        rec.initialize_disc_recorder(address)
+    except (errors.E_INVALIDARG, errors.TransportError) as exc:
+        err = describe(exc)
+        if err.code != EXIT_BUSY:
+            err = access_error(exc)
+        raise err from None
     try:
         yield rec
     finally:
