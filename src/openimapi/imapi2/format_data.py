@@ -86,6 +86,7 @@ class DiscFormat2Data(DiscFormat2):
         self._force_media_to_be_closed = False
         self._disable_consumer_dvd_compatibility_mode = False
         self._force_overwrite = False
+        self._test_write = False
         self._verification = VL.IMAPI_BURN_VERIFICATION_QUICK
         self._requested_speed = -1
         self._requested_cav = False
@@ -140,6 +141,17 @@ class DiscFormat2Data(DiscFormat2):
     @force_overwrite.setter
     def force_overwrite(self, value: bool) -> None:
         self._flag("_force_overwrite", value)
+
+    @property
+    def test_write(self) -> bool:
+        """Simulate the write (not an IMAPI2 member; IMAPI v1's RecordDisc(simulate) uses it):
+        page 05h Test Write, so the drive goes through the motions and records nothing. Only
+        CD-R/RW and DVD-R/RW have a test-write mode; the session is neither closed nor verified."""
+        return self._test_write
+
+    @test_write.setter
+    def test_write(self, value: bool) -> None:
+        self._flag("_test_write", value)
 
     @property
     def burn_verification_level(self) -> VL:
@@ -449,6 +461,10 @@ class _Job:
                 raise errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED("the disc is closed and takes no more sessions")
             if state.last_session_state == 2:
                 raise errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED("the disc's last session is damaged")
+        if self.fmt.test_write and not (state.sequential and state.profile in CD_PROFILES | DVD_DASH_PROFILES):
+            raise errors.E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED(
+                f"profile {state.profile:#06x} has no test-write mode (only CD-R/RW and DVD-R/RW)"
+            )
         needed = self.sectors + (POSTGAP if self.postgap(state) else 0)
         capacity = state.free if state.sequential else state.total
         if capacity and needed > capacity:
@@ -489,7 +505,7 @@ class _Job:
             self.phase(WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_FINALIZATION)
             self.finish(state)
             wrote = False
-            if self.fmt.burn_verification_level != VL.IMAPI_BURN_VERIFICATION_NONE:
+            if self.fmt.burn_verification_level != VL.IMAPI_BURN_VERIFICATION_NONE and not self.fmt.test_write:
                 self.phase(WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_VERIFYING)
                 self.verify(sections)
             self.phase(WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_COMPLETED)
@@ -530,7 +546,8 @@ class _Job:
             raise errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS("write parameters page too short")
         cd = state.profile in CD_PROFILES
         bufe = 0 if self.fmt.buffer_underrun_free_disabled else 0x40
-        page[2] = bufe | (1 if cd else 0)  # write type: TAO on CD, incremental on DVD-R
+        test = 0x10 if self.fmt.test_write else 0  # Test Write (MMC-6 7.5.4.2)
+        page[2] = bufe | test | (1 if cd else 0)  # write type: TAO on CD, incremental on DVD-R
         multi = 0 if self.fmt.force_media_to_be_closed else 3
         page[3] = multi << 6 | (4 if cd else 5)  # track mode: data, uninterrupted (5: incremental)
         page[4] = 8  # data block type: mode 1, 2048 bytes
@@ -584,6 +601,8 @@ class _Job:
     def finish(self, state: MediaState) -> None:
         drive = self.drive
         drive.synchronize_cache()
+        if self.fmt.test_write:
+            return  # a simulated track is not closed: nothing was recorded
         profile = state.profile
         if state.sequential:
             if profile not in CD_PROFILES:
@@ -604,7 +623,7 @@ class _Job:
         """Leave a cancelled or failed sequential write as a closed, readable session."""
         try:
             self.drive.synchronize_cache()
-            if state.sequential:
+            if state.sequential and not self.fmt.test_write:
                 if state.profile not in CD_PROFILES:
                     self.drive.close(1, state.invisible_track)
                 self.drive.close(2)
