@@ -1,0 +1,98 @@
+"""The v1 Redbook flow of samples.md section 11: staging rules and totals, then a burn
+through DiscFormat2TrackAtOnce, simulated (nothing written) and real (read back as audio)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from openimapi import errors, v1
+
+from .conftest import Recorder
+
+BLOCK = 2352
+
+
+def _pcm(blocks: int, seed: int) -> bytes:
+    rng = np.random.default_rng(seed)
+    return rng.integers(-32768, 32767, size=blocks * BLOCK // 2, dtype=np.int16).astype("<i2").tobytes()
+
+
+def redbook_ready(master: v1.DiscMaster) -> tuple[v1.RedbookDiscMaster, v1.DiscRecorder]:
+    fmt = master.set_active_disc_master_format(v1.IID_IRedbookDiscMaster)
+    recorder = master.enum_disc_recorders().next()[0]
+    master.set_active_disc_recorder(recorder)
+    return fmt, recorder
+
+
+def test_staging_totals_and_track_rules(drive: Any, master: v1.DiscMaster) -> None:
+    fmt = master.set_active_disc_master_format(v1.IID_IRedbookDiscMaster)
+    assert isinstance(fmt, v1.RedbookDiscMaster)
+    assert fmt.get_audio_block_size() == 2352
+    with pytest.raises(errors.IMAPI_E_NOACTIVERECORDER):
+        fmt.create_audio_track(300)
+    recorder = master.enum_disc_recorders().next()[0]
+    master.set_active_disc_recorder(recorder)
+    total = fmt.get_total_audio_blocks()
+    assert total == drive.disc.capacity
+    assert (fmt.get_total_audio_tracks(), fmt.get_used_audio_blocks()) == (0, 0)
+    with pytest.raises(errors.IMAPI_E_TRACKNOTOPEN):
+        fmt.add_audio_track_blocks(bytes(BLOCK))
+    with pytest.raises(errors.IMAPI_E_TRACKNOTOPEN):
+        fmt.close_audio_track()
+    fmt.create_audio_track(400)
+    with pytest.raises(errors.IMAPI_E_TRACKOPEN):
+        fmt.create_audio_track(400)
+    with pytest.raises(errors.E_INVALIDARG):
+        fmt.add_audio_track_blocks(bytes(BLOCK + 1))
+    fmt.add_audio_track_blocks(bytes(BLOCK * 10), BLOCK * 4)  # cb: only the first 4 blocks
+    assert fmt.get_used_audio_blocks() == 4
+    with pytest.raises(errors.IMAPI_E_TRACKOPEN):
+        master.record_disc(True, False)
+    with pytest.raises(errors.IMAPI_E_TRACK_NOT_BIG_ENOUGH):
+        fmt.close_audio_track()
+    fmt.add_audio_track_blocks(bytes(BLOCK * 296))
+    fmt.close_audio_track()
+    assert fmt.get_total_audio_tracks() == 1
+    assert fmt.get_used_audio_blocks() == 300
+    assert fmt.get_available_audio_track_blocks() == total - 300 - 150  # the pause before track 2
+    with pytest.raises(errors.IMAPI_E_DISCFULL):
+        fmt.create_audio_track(total - 449)  # the estimate does not fit
+    fmt.create_audio_track()
+    assert fmt.get_total_audio_tracks() == 2
+    assert fmt.get_used_audio_blocks() == 450
+    master.clear_format_content()
+    assert (fmt.get_total_audio_tracks(), fmt.get_used_audio_blocks()) == (0, 0)
+    with pytest.raises(errors.IMAPI_E_INVALIDIMAGE):
+        master.record_disc(True, False)
+
+
+def test_audio_gap_size_counts_between_tracks(drive: Any, master: v1.DiscMaster) -> None:
+    fmt, recorder = redbook_ready(master)
+    props = recorder.get_recorder_properties()
+    props["AudioGapSize"] = 0
+    recorder.set_recorder_properties(props)
+    for _ in range(2):
+        fmt.create_audio_track(300)
+        fmt.add_audio_track_blocks(bytes(BLOCK * 300))
+        fmt.close_audio_track()
+    assert fmt.get_used_audio_blocks() == 600
+
+
+def test_wrongformat_between_joliet_and_redbook(drive: Any, master: v1.DiscMaster) -> None:
+    joliet = master.set_active_disc_master_format(v1.IID_IJolietDiscMaster)
+    sink = Recorder()
+    master.progress_advise(sink)
+    redbook = master.set_active_disc_master_format(v1.IID_IRedbookDiscMaster)
+    assert sink.events == [("pnp",)]
+    with pytest.raises(errors.IMAPI_E_WRONGFORMAT):
+        joliet.get_joliet_properties()
+    with pytest.raises(errors.IMAPI_E_WRONGFORMAT):
+        joliet.set_joliet_properties({"VolumeName": "X"})
+    master.set_active_disc_master_format(v1.IID_IJolietDiscMaster)
+    with pytest.raises(errors.IMAPI_E_WRONGFORMAT):
+        redbook.get_total_audio_blocks()
+    with pytest.raises(errors.IMAPI_E_WRONGFORMAT):
+        redbook.create_audio_track(1)
