@@ -54,6 +54,8 @@ __all__ = ["__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "v1":  # the IMAPI v1 object model, a module of its own
+        return importlib.import_module("openimapi.v1")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'openimapi' has no attribute {name!r}")

@@ -128,8 +128,11 @@ def test_second_session_imports_the_first(drive: Any, master: v1.DiscMaster, tmp
     assert "'/first.txt'" in out and "'/second.txt'" in out
 
 
-def test_file_overwrite_flag(drive: Any, master: v1.DiscMaster, tmp_path: Path) -> None:
-    fmt, _ = joliet_ready(master)
+def test_file_overwrite_flag_and_write_speed(drive: Any, master: v1.DiscMaster, tmp_path: Path) -> None:
+    import openimapi
+
+    fmt, recorder = joliet_ready(master)
+    assert recorder.set_recorder_properties({"WriteSpeed": 16}) == errors.SuccessCode.S_OK
     fmt.add_data({"a.txt": b"old", "d": {"x": b"1"}})
     with pytest.raises(errors.IMAPI_E_FILEEXISTS):
         fmt.add_data({"b.txt": b"new", "a.txt": b"new"}, False)
@@ -138,6 +141,9 @@ def test_file_overwrite_flag(drive: Any, master: v1.DiscMaster, tmp_path: Path) 
     iso = tmp_path / "disc.iso"
     drive.disc.export(iso)
     assert _files(iso) == {"a.txt": b"newer", "d/x": b"1"}  # b.txt was rolled back with the failed call
+    check = openimapi.DiscFormat2Data()
+    check.recorder = recorder.recorder2
+    assert check.current_write_speed == 16 * 75  # WriteSpeed reached the drive (sectors/s)
 
 
 def test_query_cancel_stops_the_burn(drive: Any, master: v1.DiscMaster) -> None:
