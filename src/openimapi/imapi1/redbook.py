@@ -9,11 +9,13 @@ default the system temporary folder), deleted when the content is discarded.
 from __future__ import annotations
 
 import errno
+import importlib
 import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
 from openimapi import errors
 from openimapi.enums import IMAPI_BURN_VERIFICATION_LEVEL as VL
+from openimapi.enums import IMAPI_FORMAT2_TAO_WRITE_ACTION as TA
 from openimapi.imapi1._errors import Stage, to_v1
 from openimapi.imapi1._format import Burn, FormatBase
 from openimapi.imapi1.master import IID_IRedbookDiscMaster
@@ -223,11 +225,13 @@ class RedbookDiscMaster(FormatBase):
             raise errors.IMAPI_E_INVALIDIMAGE("no audio track is staged")
 
     def _record(self, recorder: DiscRecorder, state: MediaState, simulate: bool) -> None:
-        from openimapi.imapi2.tao import DiscFormat2TrackAtOnce
-
+        try:
+            tao = importlib.import_module("openimapi.imapi2.tao")
+        except ModuleNotFoundError as exc:  # DiscFormat2TrackAtOnce lands with the audio issue
+            raise errors.IMAPI_E_GENERIC("track-at-once recording (DiscFormat2TrackAtOnce) is not installed") from exc
         if not state.blank:
             raise errors.IMAPI_E_CANNOT_WRITE_TO_MEDIA("audio is recorded on blank discs only")
-        writer = DiscFormat2TrackAtOnce()
+        writer = tao.DiscFormat2TrackAtOnce()
         writer.recorder = recorder.recorder2
         writer.client_name = CLIENT
         writer.test_write = simulate
@@ -239,16 +243,20 @@ class RedbookDiscMaster(FormatBase):
         stage = Stage.PREPARING
 
         def on_update(_sender: Any, args: Any) -> None:
-            written = max(0, args.last_written_lba - args.start_lba + 1)
-            burn.blocks(done_before + min(written, current.blocks), total)
+            if args.current_action == TA.IMAPI_FORMAT2_TAO_WRITE_ACTION_WRITING:
+                written = max(0, args.last_written_lba - args.start_lba + 1)
+                burn.blocks(done_before + min(written, current.blocks), total)
+            else:
+                burn.poll()
 
         current = self._tracks[0]
         burn.preparing(max(1, total // 75 // max(1, recorder.requested_write_speed() or 16)))
         writer.add_listener(on_update)
         try:
-            writer.buffer_underrun_free_disabled = not recorder.buffer_underrun_free()
             writer.prepare_media()
             try:
+                if not recorder.buffer_underrun_free():
+                    writer.buffer_underrun_free_disabled = True
                 speed = recorder.requested_write_speed()
                 if speed:
                     writer.set_write_speed(speed * 75)
