@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,6 @@ class Device:
         self.model = folder.model
         self.disc: DiscState | None = None
         self.buffer = BufferModel(self.model.buffer_size)
-        self.last_sense: bytes = b""
         self.sim: dict[str, int] | None = None
         self._durable = False
         self._thread_lock = threading.Lock()  # file locks do not exclude threads sharing them
@@ -172,7 +172,6 @@ class Device:
             except DeviceLocked:
                 completion = Completion(status=ScsiStatus.RESERVATION_CONFLICT, residual=command.data_in_length)
             except CheckCondition as exc:
-                self.last_sense = exc.sense
                 completion = Completion(status=ScsiStatus.CHECK_CONDITION, sense=exc.sense,
                                         residual=command.data_in_length)
             finally:
@@ -280,8 +279,6 @@ class Device:
             seconds = nbytes / self.write_speed() if paced else 0.0
             disc.start_busy(op, max(seconds, 0.5) if paced else 0.0, paced)
         elif paced:
-            import time
-
             time.sleep(min(nbytes / self.write_speed(), 5.0))
 
     def media_changed(self) -> None:

@@ -512,6 +512,8 @@ class DiscState:
         if not 1 <= number <= len(self.tracks) or self.tracks[number - 1]["closed"]:
             if number == len(self.tracks) + 1 and self.appendable():
                 return  # closing the empty invisible track is a no-op on real drives
+            if self.medium.is_cd and number == len(self.tracks) and self.appendable():
+                return  # a TAO track is closed by SYNCHRONIZE CACHE already; drives accept the close
             raise cc.invalid_field(5, message=f"track {number} is not open")
         t = self.tracks[number - 1]
         if t["reserved"] is None:

@@ -223,7 +223,8 @@ def reserve_track(dev: Device, cmd: Command) -> bytes:
 def close_track_session(dev: Device, cmd: Command) -> bytes:
     req = mw.CloseTrackSession.from_cdb(cmd.cdb)
     disc = dev.medium()
-    disc.check_writable() if not disc.random_access else None
+    if not disc.random_access:
+        disc.check_writable()
     fn = int(req.function)
     m = disc.medium
     if disc.random_access or (m.needs_format and m.profile == 0x1A):
