@@ -169,6 +169,8 @@ def test_events_phases_and_monotonic_progress(make_drive: Any) -> None:
     assert lbas == sorted(lbas) and lbas[-1] == 4095
     assert all(a.start_lba == 0 and a.sector_count == 4096 for a in writing)
     assert all(a.used_system_buffer + a.free_system_buffer == a.total_system_buffer for a in writing)
+    assert writing[-1].total_device_buffer > 0  # READ BUFFER CAPACITY of the drive
+    assert all(0 <= a.used_device_buffer <= a.total_device_buffer for a in writing)
     verifying = [a for _, a in seen if a.current_action == WA.IMAPI_FORMAT2_DATA_WRITE_ACTION_VERIFYING]
     checked = [a.last_written_lba for a in verifying]
     assert checked == sorted(checked) and checked[0] == -1 and checked[-1] == 4095
