@@ -428,6 +428,18 @@ class Drive:
         """PREVENT ALLOW MEDIUM REMOVAL (MMC-6 6.12)."""
         self._none(bytes([0x1E, 0, 0, 0, 1 if prevent else 0, 0]), "PREVENT ALLOW MEDIUM REMOVAL")
 
+    def release_medium(self, attempts: int = 5, pause: float = 0.2) -> bool:
+        """ALLOW MEDIUM REMOVAL, retried a few times as Microsoft's erase sample does; True
+        when the drive took it. Never raises: it runs on the way out of a failed job."""
+        for attempt in range(attempts):
+            try:
+                self.prevent_removal(False)
+                return True
+            except errors.ImapiError:
+                if attempt + 1 < attempts:
+                    time.sleep(pause)
+        return False
+
     # -- recording ---------------------------------------------------------------------------------
     def synchronize_cache(self, immed: bool = False) -> None:
         """SYNCHRONIZE CACHE (MMC-6 6.41)."""

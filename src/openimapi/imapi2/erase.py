@@ -129,10 +129,7 @@ class DiscFormat2Erase(DiscFormat2):
             self._fire(elapsed, max(elapsed, estimate))
         finally:
             if locked:
-                try:
-                    drive.prevent_removal(False)
-                except errors.ImapiError:
-                    pass
+                drive.release_medium()
             if took:
                 recorder.exclusive.release()
 

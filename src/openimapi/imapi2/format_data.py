@@ -515,10 +515,7 @@ class _Job:
             raise
         finally:
             if locked:
-                try:
-                    self.drive.prevent_removal(False)
-                except errors.ImapiError:
-                    pass
+                self.drive.release_medium()
             if took_exclusive:
                 self.recorder.exclusive.release()
         return outcome
