@@ -138,9 +138,13 @@ def command(tool: str, tree: Path, out: Path, udf: bool) -> list[str]:
     return [sys.executable, me, "--run", tool, str(tree), str(out), *(["--udf"] if udf else [])]
 
 
-def measure(cmd: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS in MiB) of one child process."""
+def measure(cmd: list[str], cold: bool = False) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MiB) of one child process; ``cold`` empties
+    the page cache first (root only), so that reading the tree is part of the run."""
     os.sync()  # no writeback of an earlier run (or of the generated tree) inside this one
+    if cold:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: with .pyc
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -162,6 +166,7 @@ def main() -> None:
     parser.add_argument("--tools", default="openimapi,genisoimage,xorriso,pycdlib")
     parser.add_argument("--trees", default="small,big")
     parser.add_argument("--udf", action="store_true", help="add UDF (openimapi, genisoimage -udf, pycdlib)")
+    parser.add_argument("--cold", action="store_true", help="drop the page cache before every run (root)")
     parser.add_argument("--run", nargs=3, metavar=("TOOL", "TREE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -180,7 +185,8 @@ def main() -> None:
         trees["big"] = (work / f"big-{big}", f"4 files, {big / (1 << 30):.2f} GiB")
         make_big_tree(trees["big"][0], big)
     tools = [t for t in args.tools.split(",") if t in ("openimapi", "pycdlib") or shutil.which(t)]
-    print(f"# openimapi mastering benchmark: {args.reps} runs each, medians; UDF {'on' if args.udf else 'off'}")
+    print(f"# openimapi mastering benchmark: {args.reps} runs each, medians; UDF {'on' if args.udf else 'off'}; "
+          f"page cache {'dropped before each run' if args.cold else 'warm'}")
     print(f"# {' '.join(sys.argv)}")
     for key, (tree, what) in trees.items():
         print(f"\n## {key} tree: {what}")
@@ -190,7 +196,7 @@ def main() -> None:
             out = work / f"{key}-{tool}.iso"
             runs = []
             for _ in range(args.reps):
-                runs.append(measure(command(tool, tree, out, args.udf)))
+                runs.append(measure(command(tool, tree, out, args.udf), args.cold))
             size = out.stat().st_size / (1 << 20)
             out.unlink()
             results[tool] = (*(statistics.median(r[i] for r in runs) for i in range(3)), size)

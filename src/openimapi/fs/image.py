@@ -10,6 +10,8 @@ temporary image is ever written and memory stays proportional to the number of e
 from __future__ import annotations
 
 import io
+import os
+import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -257,12 +259,72 @@ class ImageStream(io.RawIOBase):
         """
         written = 0
         total = self.size
-        while written < total:
-            data = self._map.read(written, min(chunk, total - written))
-            out.write(data)
-            written += len(data)
-            if progress is not None:
-                progress(written)
+        ahead = _Readahead(self._map)
+        try:
+            while written < total:
+                ahead.advance(written // BLOCK)
+                data = self._map.read(written, min(chunk, total - written))
+                out.write(data)
+                written += len(data)
+                if progress is not None:
+                    progress(written)
+        finally:
+            ahead.stop()
         return written
+
+
+class _Readahead:
+    """Asks the kernel to read the next source files while the current ones are copied
+    (``posix_fadvise(WILLNEED)`` from a helper thread), so that reading many small,
+    uncached files overlaps with building and writing the image."""
+
+    WINDOW = 8 << 20  # bytes of file data hinted ahead of the writer
+
+    def __init__(self, extents: ExtentMap) -> None:
+        self._map = extents
+        self._target = 0
+        self._stop = False
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        if hasattr(os, "posix_fadvise") and len(extents):
+            self._thread = threading.Thread(target=self._run, name="openimapi-readahead", daemon=True)
+            self._thread.start()
+
+    def advance(self, block: int) -> None:
+        with self._cond:
+            self._target = block + self.WINDOW // BLOCK
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        index = 0
+        count = len(self._map)
+        while index < count:
+            with self._cond:
+                while not self._stop and self._map.extent(index)[0] > self._target:
+                    self._cond.wait()
+                if self._stop:
+                    return
+            producer = self._map.extent(index)[2]
+            index += 1
+            path = getattr(getattr(producer, "source", None), "path", None)
+            if not isinstance(producer, FileExtent) or not isinstance(path, str):
+                continue
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue  # the writer reports unreadable files, by name
+            try:
+                os.posix_fadvise(fd, producer.offset, producer.length, os.POSIX_FADV_WILLNEED)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
 
 
