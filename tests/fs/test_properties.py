@@ -59,7 +59,10 @@ def _udf_mixed(tree: dict[tuple[str, ...], bytes]) -> bool:
     return any(len({all(ord(c) < 256 for c in p) for p in parts}) > 1 for parts in tree)
 
 
-@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=_SLOW)
 @given(tree=_trees, level=st.sampled_from([1, 2, 3]))
 def test_random_trees_read_back_in_every_namespace(tree: dict[tuple[str, ...], bytes], level: int) -> None:
     fsi = _build(tree, level, ISO | JOLIET | UDF)
@@ -71,7 +74,7 @@ def test_random_trees_read_back_in_every_namespace(tree: dict[tuple[str, ...], b
             check(fsi, image, "pycdlib", namespace)
 
 
-@settings(max_examples=4, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=4, derandomize=True, deadline=None, suppress_health_check=_SLOW)
 @given(tree=_trees)
 @pytest.mark.parametrize(("reader", "namespace"), [("xorriso", "rr"), ("7z", "udf"), ("isoinfo", "rr")])
 def test_random_trees_external_readers(tree: dict[tuple[str, ...], bytes], reader: str, namespace: str) -> None:
