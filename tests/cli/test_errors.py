@@ -138,4 +138,11 @@ def test_subprocess_bad_input_has_no_traceback(tmp_path: Path) -> None:
     result = run_process("burn")
     assert result.returncode == 2 and "give at least one file or folder" in result.stderr
     result = run_process("burn", "--verify", "sometimes", str(tmp_path))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "openimapi: Invalid value for '--verify': 'sometimes' is not one of 'none', 'quick', 'full'.",
+        "hint: see openimapi burn --help"]
+    result = run_process("brun", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["openimapi: No such command 'brun'. Did you mean 'burn'?",
+                                          "hint: see openimapi --help"]

@@ -3,6 +3,8 @@ public Python API."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from openimapi import __version__
@@ -36,5 +38,18 @@ cli.add_command(virtual_group)
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    cli(prog_name="openimapi")
+    """Entry point of the console script: a usage error is one line and a hint (exit 2)."""
+    try:
+        code = cli.main(prog_name="openimapi", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "openimapi"
+        click.echo(f"openimapi: {exc.format_message()}", err=True)
+        click.echo(f"hint: see {where} --help", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"openimapi: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("openimapi: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
