@@ -96,3 +96,26 @@ def test_wrongformat_between_joliet_and_redbook(drive: Any, master: v1.DiscMaste
         redbook.get_total_audio_blocks()
     with pytest.raises(errors.IMAPI_E_WRONGFORMAT):
         redbook.create_audio_track(1)
+
+
+def test_stash_that_cannot_grow(drive: Any, master: v1.DiscMaster, tmp_path: Path) -> None:
+    import resource
+    import signal
+
+    fmt, _ = redbook_ready(master)
+    fmt.stash_dir = str(tmp_path)
+    fmt.create_audio_track(300)
+    fmt.add_audio_track_blocks(bytes(BLOCK * 10))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (BLOCK * 12, hard))  # the stash file may not grow past 12 blocks
+    try:
+        with pytest.raises(errors.IMAPI_E_NOTENOUGHDISKFORSTASH):
+            fmt.add_audio_track_blocks(bytes(BLOCK * 10))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+    assert fmt.get_used_audio_blocks() == 10
+    fmt.add_audio_track_blocks(bytes(BLOCK * 290))  # the stash continues after the last whole call
+    fmt.close_audio_track()
+    assert fmt.get_used_audio_blocks() == 300

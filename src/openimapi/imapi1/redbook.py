@@ -189,10 +189,11 @@ class RedbookDiscMaster(FormatBase):
         if self._cancelled():
             raise errors.IMAPI_E_USERABORT("cancelled by the progress sink")
         try:
-            track.stash.seek(0, 2)
+            track.stash.seek(track.blocks * BLOCK)  # after a failed write: over its partial bytes
             track.stash.write(view[:size])
+            track.stash.flush()
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 raise errors.IMAPI_E_NOTENOUGHDISKFORSTASH(str(exc)) from exc
             raise errors.IMAPI_E_FILESYSTEM(str(exc)) from exc
         track.blocks += blocks
