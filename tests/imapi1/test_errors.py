@@ -343,3 +343,23 @@ def test_erase_cd_rw(master: v1.DiscMaster) -> None:
     finally:
         cdr.close()
     assert other.tray_open
+
+
+def test_retry_after_a_failed_burn(drive: Any, master: v1.DiscMaster, tmp_path: Path) -> None:
+    import subprocess
+
+    fmt, _ = joliet_ready(master)
+    fmt.add_data({"keep.txt": b"kept for the retry"})
+    drive.inject_fault("write-error", after=1)
+    sink = Recorder()
+    master.progress_advise(sink)
+    with pytest.raises(errors.IMAPI_E_GENERIC):
+        master.record_disc(False, False)
+    assert sink.events[-1] == ("complete", errors.IMAPI_E_GENERIC.hresult)
+    master.record_disc(False, False)  # same disc, staged content kept: no IMAPI_E_WRONGDISC
+    iso = tmp_path / "disc.iso"
+    drive.disc.export(iso)
+    start = drive.disc.tracks[-1].start
+    out = subprocess.run(["xorriso", "-load", "sbsector", str(start), "-indev", str(iso), "-find", "/", "-type", "f"],
+                         check=True, capture_output=True, text=True).stdout
+    assert "'/keep.txt'" in out

@@ -151,7 +151,7 @@ class JolietDiscMaster(FormatBase):
                     self._image.import_file_system()
                 except errors.ImapiError:
                     pass  # no file system to carry over: the new session stands alone
-            self._image.session_start_block = self._session_start
+        self._image.session_start_block = self._session_start
 
     def _discard(self) -> None:
         self._image = self._new_image()

@@ -272,6 +272,17 @@ class DiscMaster:
         self._disc = (state.profile, state.disc_status, state.nwa, state.sessions)
         return state
 
+    def _after_burn(self, fmt: Any, recorder: DiscRecorder, *, discard: bool) -> None:
+        """The disc changed (a failed burn may have closed a session too): discard what was
+        recorded, and stage the next session against the disc as it is now."""
+        if discard:
+            fmt._discard()
+        self._disc = None
+        try:
+            fmt._recorder_set(recorder, self._media())
+        except errors.ImapiError:
+            pass  # a finalized or full disc, or a gone drive: record_disc will say so
+
     def clear_format_content(self) -> None:
         """Discard the staged content of the active format (nothing when none is active).
 
@@ -359,14 +370,9 @@ class DiscMaster:
             raise
         finally:
             recorder._burning = False
+            if not simulate:
+                self._after_burn(fmt, recorder, discard=status == 0)
             self._sinks.fire("notify_burn_complete", status)
-        if not simulate:
-            fmt._discard()
-            self._disc = None
-            try:
-                fmt._recorder_set(recorder, self._media())
-            except errors.ImapiError:
-                pass  # a finalized or full disc: nothing more can be staged for it
         if eject_after_burn:
             try:
                 recorder.recorder2.eject_media()
