@@ -3,6 +3,7 @@ through DiscFormat2TrackAtOnce, simulated (nothing written) and real (read back 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
