@@ -118,7 +118,10 @@ def test_second_session_imports_the_first(drive: Any, master: v1.DiscMaster, tmp
     fmt.add_data({"first.txt": b"one"})
     master.record_disc(False, False)
     fmt.add_data({"second.txt": b"two"})
-    master.record_disc(False, False)
+    assert not drive.tray_open
+    master.record_disc(False, True)  # eject after the burn
+    assert drive.tray_open
+    drive.close_tray()
     assert [t.session for t in drive.disc.tracks] == [1, 2]
     iso = tmp_path / "disc.iso"
     drive.disc.export(iso)
