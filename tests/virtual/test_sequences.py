@@ -281,3 +281,28 @@ def test_cd_session_at_once(host: Host) -> None:
     toc = mt.Toc.from_bytes(host.ok("43 00 00 00 00 00 00 00 1c 00", 28))
     assert [(e.track, e.address) for e in toc.entries] == [(1, 0), (2, 450), (0xAA, 750)]
     assert host.ok("be 04 00 00 01 2c 00 00 01 10 00 00", 2352) == audio(300, 1)
+
+
+def test_cd_session_at_once_raw_data_track(host: Host) -> None:
+    from openimapi.cd.sector import encode_mode1
+
+    drive = virtual.create_drive("rec")
+    drive.insert("cd-r")
+    host.settle()
+    select(host, page05(2, 4, 0, 0))  # SAO
+    # one mode 1 track sent raw (data form 11h): pre-gap from 00:00:00, index 1 at 00:02:00, lead-out 00:06:00
+    cue = bytes.fromhex(
+        "41 00 00 11 00 00 00 00"
+        "41 01 00 11 00 00 00 00"
+        "41 01 01 11 00 00 02 00"
+        "41 aa 01 11 00 00 06 00"
+    )
+    host.ok(f"5d 00 00 00 00 00 00 {len(cue):04x} 00", out=cue)
+    user = b"".join(block(i) for i in range(-150, 300))
+    raw = encode_mode1(user, -150).tobytes()
+    for lba in range(-150, 300, 50):
+        host.ok(write10(lba, 50), out=raw[(lba + 150) * 2352 : (lba + 200) * 2352])
+    host.ok("35 00 00 00 00 00 00 00 00 00")
+    assert host.ok(read10(10, 2), 4096) == block(10) + block(11)  # user data of the raw sectors
+    full = host.ok("be 08 00 00 00 0a 00 00 01 f8 00 00", 2352)  # mode 1, sync+header+user+EDC/ECC
+    assert full == raw[160 * 2352 : 161 * 2352]

@@ -23,8 +23,9 @@ Not emulated (a real drive may differ here):
 * BD-R random recording mode (RRM) and pseudo-overwrite (POW); spare-area management and
   defect lists (no sector ever fails unless a fault is injected); BD-R formatting with
   spares is accepted and leaves the disc sequential.
-* CD-TEXT writing (lead-in R-W packs sent as raw subchannel): READ TOC format 5 answers
-  an empty pack list; READ CD raw P-W subchannel answers zeros (formatted Q is real).
+* CD-TEXT other than packed R-W written in the disc-at-once lead-in (cue sheet data form
+  41h, which READ TOC format 5 returns); READ CD raw P-W sub-channel answers zeros
+  (formatted Q is real).
 * BLANK types other than full (0) and minimal (1) (track, unreserve, tail, unclose,
   session) answer 5/24/00.
 * Exact physical timing: blank/format/close progress advances per TEST UNIT READY poll

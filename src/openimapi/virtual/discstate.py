@@ -666,7 +666,10 @@ class DiscState:
         return int(t.get("sao_end", self.track_end(t)))
 
     def track_of(self, lba: int) -> dict[str, Any] | None:
+        """The track holding ``lba`` (its pre-gap included; a disc-at-once track from the
+        moment the cue sheet defined it)."""
         for t in self.tracks:
-            if int(t["start"]) - int(t.get("pregap", 0)) <= lba < self.track_end(t):
+            end = max(self.track_end(t), int(t.get("sao_end", 0)))
+            if int(t["start"]) - int(t.get("pregap", 0)) <= lba < end:
                 return t
         return None

@@ -36,15 +36,30 @@ def _cd_track_mode(page: dict[str, Any]) -> str:
     return _DATA_MODES.get(dbt, "mode1")
 
 
-def _store_cd(disc: DiscState, lba: int, data: bytes, block: int, blocks: int) -> None:
-    """Store CD sectors in 2352-byte slots: raw/audio as is, cooked user data at offset 0."""
-    if block == 2352:
+#: Where the 2048 user bytes sit in a block the host sends, by block size and track mode:
+#: raw sectors (2352, and 2368/2448 with sub-channel) carry sync and header (mode 2: and
+#: the sub-header) before them; a mode 2 block of 2336 starts with the sub-header.
+_USER_OFFSET = {("mode1", 2352): 16, ("mode2", 2352): 24, ("mode2", 2336): 8}
+
+
+def _store_cd(disc: DiscState, lba: int, data: bytes, block: int, blocks: int, mode: str | None = None) -> None:
+    """Store CD sectors in 2352-byte slots: audio as its 2352 bytes, data as its 2048 user
+    bytes at offset 0 (raw data sectors are unpacked; READ CD rebuilds them)."""
+    if block == 2352 and mode == "audio":
         disc.data.write(disc.slot(lba), data)
         return
-    user = min(block, 2352)
     buf = bytearray(blocks * 2352)
     for i in range(blocks):
-        buf[i * 2352 : i * 2352 + user] = data[i * block : i * block + user]
+        kind = mode
+        if kind is None:
+            track = disc.track_of(lba + i)
+            kind = str(track["mode"]) if track is not None else "audio"
+        chunk = data[i * block : (i + 1) * block]
+        if kind == "audio":
+            buf[i * 2352 : i * 2352 + min(block, 2352)] = chunk[:2352]
+            continue
+        offset = _USER_OFFSET.get((kind, min(block, 2352)), 0)
+        buf[i * 2352 : i * 2352 + 2048] = chunk[offset : offset + 2048]
     disc.data.write(disc.slot(lba), bytes(buf))
 
 
@@ -103,7 +118,7 @@ def do_write(dev: Device, lba: int, blocks: int, data: bytes) -> None:
     if lba + blocks > limit:
         raise cc.lba_out_of_range("the write does not fit the track")
     if m.is_cd:
-        _store_cd(disc, lba, data, dev.write_block_size(), blocks)
+        _store_cd(disc, lba, data, dev.write_block_size(), blocks, str(track["mode"]))
     else:
         disc.data.write(disc.slot(lba), data)
     track["written"] = int(track["written"]) + blocks
