@@ -14,7 +14,7 @@ from openimapi import virtual
 from .conftest import json_lines, run, run_process
 
 NO_DISC = "openimapi: there is no disc in the drive"
-HINT_BLANK = "hint: insert a blank CD-R, DVD±R or BD-R (or a rewritable disc), or burn to a file with mkiso"
+HINT_BLANK = "hint: the data needs 0.6 MB: insert a blank CD-R (700 MB) or larger"
 
 
 def _lines(result: object) -> list[str]:
@@ -96,10 +96,8 @@ def test_disc_full(tmp_path: Path) -> None:
     virtual.create_drive("small").insert("cd-r")
     result = run("burn", str(big), "-d", "virtual:small")
     assert result.exit_code == 4
-    assert _lines(result) == [
-        "openimapi: the data does not fit on the disc: adding 1 files of 460800 blocks exceeds FreeMediaBlocks "
-        "(359849)",
-        "hint: use a larger blank medium (DVD+R DL or BD-R), or burn fewer files"]
+    assert _lines(result) == ["openimapi: the data (944.3 MB) does not fit on the CD-R (737.0 MB free)",
+                              "hint: the data needs 944.3 MB: insert a blank DVD+R (4.7 GB) or larger"]
 
 
 def test_no_such_drive(tree: Path) -> None:

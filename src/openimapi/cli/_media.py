@@ -80,3 +80,18 @@ def state_sentence(fmt: Any) -> str:
     if status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_OVERWRITE_ONLY:
         return "the disc is overwritable: burn again to replace the partial data"
     return "the disc is " + (", ".join(words) or "in an unknown state")
+
+
+#: Blank media for the "which media fit" hint: name, sectors of 2048 bytes, size for people.
+BLANKS = (("CD-R", 359_849, "700 MB"), ("DVD+R", 2_295_104, "4.7 GB"), ("DVD+R DL", 4_173_824, "8.5 GB"),
+          ("BD-R", 12_219_392, "25 GB"))
+
+
+def fit_hint(sectors: int) -> str:
+    """Which blank media hold ``sectors`` sectors, as a hint."""
+    size = f"{sectors * 2048 / 1e6:,.1f} MB"
+    for name, capacity, label in BLANKS:
+        if sectors <= capacity - 64:
+            smallest = f"a blank {name} ({label})"
+            return f"the data needs {size}: insert {smallest}" + (" or larger" if name != "BD-R" else "")
+    return f"the data needs {size}, more than a BD-R holds: burn it in parts"

@@ -12,6 +12,7 @@ import openimapi
 from openimapi import errors
 from openimapi.cli._common import (
     CLIENT,
+    EXIT_FULL,
     EXIT_MEDIUM,
     EXIT_USAGE,
     CliError,
@@ -24,7 +25,7 @@ from openimapi.cli._common import (
     say,
 )
 from openimapi.cli._master import MasterOptions, build_image, master_options
-from openimapi.cli._media import media_name, media_status, state_words
+from openimapi.cli._media import fit_hint, media_name, media_status, state_words
 from openimapi.cli._record import record, speed_option, verify_option
 from openimapi.enums import IMAPI_FORMAT2_DATA_MEDIA_STATE as MS
 
@@ -124,11 +125,20 @@ def _prepare(rec: openimapi.DiscRecorder2, fmt: openimapi.DiscFormat2Data, paths
     elif blank or (overwrite and append is not True):
         fsi = openimapi.FileSystemImage()
         fsi.choose_image_defaults(rec)
-        build_image(paths, master, fsi)
-        return fsi, fsi.create_result_image(), 1
+        try:
+            build_image(paths, master, fsi)
+            return fsi, fsi.create_result_image(), 1
+        except (errors.IMAPI_E_IMAGE_SIZE_LIMIT, errors.IMAPI_E_IMAGE_TOO_BIG) as exc:
+            if loader is None:
+                needed = _sectors_needed(paths, master)
+                raise CliError(f"the data ({needed * 2048 / 1e6:,.1f} MB) does not fit on the "
+                               f"{media_name(fmt.current_physical_media_type)} "
+                               f"({fmt.free_sectors_on_media * 2048 / 1e6:,.1f} MB free)", fit_hint(needed),
+                               EXIT_FULL, f"{exc.name} 0x{exc.hresult:08X}") from None
     if loader is None:
         if status is None:
-            raise errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA("no medium")
+            raise CliError("there is no disc in the drive", fit_hint(_sectors_needed(paths, master)), EXIT_MEDIUM,
+                           "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202")
         if append is False and appendable:
             raise CliError("the disc is not blank (it has sessions already) and --new was given",
                            "burn without --new to add a session, or insert a blank disc", EXIT_MEDIUM)
@@ -140,6 +150,11 @@ def _prepare(rec: openimapi.DiscRecorder2, fmt: openimapi.DiscFormat2Data, paths
     loader.load_blank(blocks)
     fsi.free_media_blocks = fmt.free_sectors_on_media
     return fsi, fsi.create_result_image(), 1
+
+
+def _sectors_needed(paths: tuple[str, ...], master: MasterOptions) -> int:
+    """Sectors the image of ``paths`` takes on its own (no medium limit)."""
+    return int(build_image(paths, master).create_result_image().total_blocks)
 
 
 def _next_session(rec: openimapi.DiscRecorder2) -> int:
