@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from abc import ABC, abstractmethod
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -24,13 +25,14 @@ __all__ = ["BLOCK", "BlocksExtent", "ExtentMap", "FileExtent", "ImageStream", "M
 BLOCK = 2048
 
 
-class Producer:
+class Producer(ABC):
     """Makes the bytes of one extent. ``read(offset, length)`` is relative to the extent."""
 
     __slots__ = ()
 
+    @abstractmethod
     def read(self, offset: int, length: int) -> bytes:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """Exactly ``length`` bytes from ``offset`` of the extent (zero padded at its end)."""
 
     def release(self) -> None:
         """Drop OS handles after the extent has been read."""

@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from typing import Any
 
 from openimapi import errors
@@ -20,7 +21,7 @@ from openimapi import errors
 __all__ = ["BytesSource", "PathSource", "Source", "StagedSource", "StreamSource", "make_source", "stage"]
 
 
-class Source:
+class Source(ABC):
     """Base of all sources.
 
     Attributes:
@@ -36,6 +37,7 @@ class Source:
         self.rereadable = rereadable
         self.description = description
 
+    @abstractmethod
     def read_at(self, offset: int, length: int) -> bytes:
         """Read exactly ``length`` bytes at ``offset`` (clipped at the declared size).
 
@@ -43,7 +45,6 @@ class Source:
             IMAPI_E_DATA_STREAM_INCONSISTENCY: the source no longer has its declared size.
             IMAPI_E_DATA_STREAM_READ_FAILURE: the source cannot be read.
         """
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def close(self) -> None:
         """Release an OS handle kept open between reads."""
