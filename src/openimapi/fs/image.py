@@ -36,6 +36,7 @@ class Producer(ABC):
 
     def release(self) -> None:
         """Drop OS handles after the extent has been read."""
+        return None
 
 
 class MetaExtent(Producer):

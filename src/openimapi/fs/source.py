@@ -48,6 +48,7 @@ class Source(ABC):
 
     def close(self) -> None:
         """Release an OS handle kept open between reads."""
+        return None
 
     def open_stream(self) -> io.RawIOBase:
         """A fresh readable stream over the whole source (FsiFileItem.data)."""
