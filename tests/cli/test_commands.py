@@ -218,3 +218,20 @@ def test_bootable_and_file_system_options(tree: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.splitlines() == ["openimapi: unknown file system 'hfs'",
                                           "hint: use iso9660, joliet and/or udf, e.g. --fs iso9660,joliet"]
+
+
+def test_random_writable_disc_is_rewritten_whole(tree: Path, tmp_path: Path) -> None:
+    virtual.create_drive("rw", "dvd-writer").insert("dvd+rw")
+    assert run("burn", str(tree), "-d", "virtual:rw", "-q").exit_code == 0
+    result = run("burn", str(tree), "-d", "virtual:rw", "--append")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "openimapi: cannot add to the files on a DVD+RW yet (random-writable discs are rewritten whole)",
+        "hint: burn without --append to replace its contents"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "only.txt").write_bytes(b"only\n")
+    assert run("burn", str(other), "-d", "virtual:rw", "-q").exit_code == 0
+    copy = tmp_path / "copy.iso"
+    assert run("read", "-d", "virtual:rw", str(copy), "-q").exit_code == 0
+    assert files_of(copy) == {"only.txt": b"only\n"}

@@ -95,6 +95,11 @@ def guarded(opts: Options) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         fail(opts, CliError("interrupted", "", EXIT_CANCELLED))
+    except BrokenPipeError:
+        # the reader of our output went away (| head): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FAILED)
     except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise

@@ -114,6 +114,10 @@ def _prepare(rec: openimapi.DiscRecorder2, fmt: openimapi.DiscFormat2Data, paths
     overwrite = status is not None and bool(status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_OVERWRITE_ONLY)
     if status is not None and status & MS.IMAPI_FORMAT2_DATA_MEDIA_STATE_UNSUPPORTED_MEDIA:
         blank = appendable = overwrite = False
+    if overwrite and not blank and append is True and not fmt.media_heuristically_blank:
+        raise CliError(f"cannot add to the files on a {media_name(fmt.current_physical_media_type)} yet "
+                       "(random-writable discs are rewritten whole)",
+                       "burn without --append to replace its contents", EXIT_MEDIUM)
     if appendable and append is not False:
         fsi = openimapi.FileSystemImage()
         fsi.multisession_interfaces = fmt.multisession_interfaces
