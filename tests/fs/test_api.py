@@ -372,3 +372,30 @@ def test_update_events_while_adding(tmp_path: Path) -> None:
     assert len(seen) == 1
     with pytest.raises(errors.E_INVALIDARG):
         fsi.unadvise(cookie)
+
+
+def test_named_streams_are_never_silently_dropped() -> None:
+    """This build writes no UDF stream directories: AddStream says so instead of losing data."""
+    fsi = FileSystemImage()
+    fsi.root.add_file("f.txt", b"main data")
+    item = fsi.root.item("f.txt")
+    # ISO 9660 + Joliet cannot hold a named stream: kept in the model, flagged as IMAPI does.
+    assert item.add_stream("meta", b"stream bytes") == errors.SuccessCode.IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED
+    assert item.fsi_named_streams.count == 1
+    assert item.fsi_named_streams.item(0).is_named_stream
+    with pytest.raises(errors.IMAPI_E_DUP_NAME):
+        item.add_stream("meta", b"again")
+    image_bytes(fsi)  # the documented outcome: an image without the stream
+    # Switching to UDF 2.00+ afterwards must not produce a disc lacking the accepted stream.
+    fsi.file_systems_to_create = ISO | JOLIET | UDF
+    fsi.udf_revision = 0x201
+    with pytest.raises(errors.IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED):
+        fsi.create_result_image()
+    with pytest.raises(errors.IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED):
+        item.add_stream("other", b"x")
+    item.remove_stream("meta")
+    assert item.fsi_named_streams.count == 0
+    image_bytes(fsi)
+    # UDF 1.02 has no named streams either: the S_ code again.
+    fsi.udf_revision = 0x102
+    assert item.add_stream("meta", b"s") == errors.SuccessCode.IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED

@@ -186,6 +186,18 @@ class FileSystemImage:
             self._data_blocks += _blocks(stream.size)
         self._log.append(("stream+", file, stream))
 
+    def _udf_streams_selected(self) -> bool:
+        """Whether the selected file systems include UDF 2.00+, the only one with named streams."""
+        return bool(self._file_systems & UDF) and self._udf_revision >= 0x200
+
+    def _check_no_streams(self) -> None:
+        if not self._udf_streams_selected():
+            return
+        for node in self._root.walk():
+            if isinstance(node, FileNode) and node.streams:
+                raise errors.IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED(
+                    f"{node.name!r} has named streams, which this build does not write to UDF")
+
     def _remove_stream(self, file: FileNode, name: str) -> None:
         assert file.streams is not None
         stream = file.streams.pop(name)
@@ -624,10 +636,13 @@ class FileSystemImage:
         Raises:
             IMAPI_E_NO_OUTPUT: no file system selected; IMAPI_E_IMAGE_TOO_BIG: more blocks
             than FreeMediaBlocks; IMAPI_E_DATA_TOO_BIG: a file of 4 GiB or more at ISO 9660
-            level 1 or 2; IMAPI_E_ISO9660_LEVELS, IMAPI_E_TOO_MANY_DIRS.
+            level 1 or 2; IMAPI_E_ISO9660_LEVELS, IMAPI_E_TOO_MANY_DIRS;
+            IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED: UDF 2.00+ is selected and a file has
+            named streams (this build does not write UDF stream directories).
         """
         if self._imported is not None and self._boot:
             raise errors.IMAPI_E_BOOT_OBJECT_CONFLICT("a boot image is only allowed in the first session")
+        self._check_no_streams()
         layout = lay_out(self._root, self._options())
         if self._free_media_blocks and layout.total_blocks > self._free_media_blocks:
             raise errors.IMAPI_E_IMAGE_TOO_BIG(

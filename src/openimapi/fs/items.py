@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from openimapi import errors
+from openimapi.errors import SuccessCode
 from openimapi.enums import FsiFileSystems
 from openimapi.fs import names as _names
 from openimapi.fs.source import make_source
@@ -202,12 +203,25 @@ class FsiFileItem(FsiItem):
             raise errors.IMAPI_E_PROPERTY_NOT_ACCESSIBLE("a named stream has no named streams")
         return FsiNamedStreams(self._fsi, self._node)
 
-    def add_stream(self, name: str, stream_data: Any) -> None:
-        """Attach a named stream, written with UDF 2.00 and later (AddStream).
+    def add_stream(self, name: str, stream_data: Any) -> SuccessCode:
+        """Attach a named stream to the file (AddStream).
+
+        Named streams belong to UDF 2.00 and later only; ISO 9660 and Joliet cannot hold
+        them. This build does not write UDF stream directories, so it never accepts a stream
+        it would then drop silently: with UDF 2.00+ selected it refuses the stream, and
+        otherwise it keeps the stream in the object model and returns
+        IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED as IMAPI does (the result image will not carry
+        it). CreateResultImage refuses an image with UDF 2.00+ and named streams.
+
+        Returns:
+            SuccessCode.IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED: the stream was attached but the
+            selected file systems will not record it.
 
         Raises:
             IMAPI_E_INVALID_PARAM: bad name; IMAPI_E_DUP_NAME: the stream exists;
-            IMAPI_E_PROPERTY_NOT_ACCESSIBLE: on a named stream.
+            IMAPI_E_PROPERTY_NOT_ACCESSIBLE: on a named stream;
+            IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED: UDF 2.00+ is selected, and writing
+            named streams is not implemented.
         """
         if self.is_named_stream:
             raise errors.IMAPI_E_PROPERTY_NOT_ACCESSIBLE("a named stream cannot have named streams")
@@ -220,8 +234,12 @@ class FsiFileItem(FsiItem):
         streams = self._node.streams or {}
         if name in streams:
             raise errors.IMAPI_E_DUP_NAME(f"named stream {name!r} exists on {self.full_path}")
+        if self._fsi._udf_streams_selected():
+            raise errors.IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED(
+                "named streams are not written by this build; UDF 2.00+ is selected")
         node = FileNode(name, self._fsi._source_for(make_source(stream_data)))
         self._fsi._add_stream(self._node, node)
+        return SuccessCode.IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED
 
     def remove_stream(self, name: str) -> None:
         """Detach a named stream (RemoveStream).
