@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from openimapi import errors
-from openimapi.errors import SuccessCode
 from openimapi.enums import FsiFileSystems
+from openimapi.errors import SuccessCode
 from openimapi.fs import names as _names
 from openimapi.fs.source import make_source
 from openimapi.fs.tree import DirNode, FileNode, LinkNode, Node, check_name, split_path
