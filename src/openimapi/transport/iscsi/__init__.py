@@ -201,14 +201,15 @@ class IscsiTransport(TransportBase):
     def _ready_session(self) -> Session:
         """The current session, checked while idle; a new one if it died unnoticed."""
         session = self._session
-        if session is not None and session.alive and session.logout_requested:
-            session.logout()
         if session is not None and session.alive:
             try:
                 session.drain()
-                if time.monotonic() - session.last_activity >= self.keepalive:
+                if session.logout_requested:  # the target asked (Async Message): renew now
+                    session.logout()
+                elif time.monotonic() - session.last_activity >= self.keepalive:
                     session.ping()
-                return session
+                if session.alive:
+                    return session
             except (SessionLost, TimeoutError):
                 session.close_socket()  # nothing was in flight: reconnect transparently
         self._session = None
