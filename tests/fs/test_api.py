@@ -399,3 +399,43 @@ def test_named_streams_are_never_silently_dropped() -> None:
     # UDF 1.02 has no named streams either: the S_ code again.
     fsi.udf_revision = 0x102
     assert item.add_stream("meta", b"s") == errors.SuccessCode.IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED
+
+
+def test_update_events_while_the_result_image_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openimapi.fs import result as result_module
+
+    seen: list[tuple[str, int, int]] = []
+
+    class Sink:
+        def update(self, sender: object, current_file: str, copied: int, total: int) -> None:
+            seen.append((current_file, copied, total))
+
+    fsi = FileSystemImage()
+    fsi.root.add_file("one.bin", bytes(10 * 2048))
+    fsi.root.add_file("two.bin", bytes(3 * 2048))
+    result = fsi.create_result_image()
+    fsi.advise(Sink())
+    total = result.total_blocks
+    one = result.progress_items.progress_item_from_description("\\one.bin")
+    # Fast reads: the first read and the one reaching the end fire, nothing in between.
+    stream = result.image_stream
+    while stream.read(2048):
+        pass
+    assert seen[0] == ("", 1, total)
+    assert seen[-1][1:] == (total, total) and len(seen) == 2
+    # A clock that moves 0.6 s per read (slower than UPDATE_INTERVAL): every read fires,
+    # naming the file the read ended in.
+    clock = iter(range(1, 10_000))
+    monkeypatch.setattr(result_module.time, "monotonic", lambda: next(clock) * 0.6)
+    seen.clear()
+    stream = result.image_stream
+    stream.seek(one.first_block * 2048)
+    stream.read(4 * 2048)
+    assert seen == [("\\one.bin", one.first_block + 4, total)]
+    seen.clear()
+    with io.BytesIO() as out:
+        result.image_stream.write_to(out, chunk=2048)
+    assert [s[1] for s in seen] == list(range(1, total + 1))
+    two = result.progress_items.progress_item_from_description("\\two.bin")
+    assert ("\\two.bin", two.last_block + 1, total) in seen
+    assert result.image_stream.read_blocks(one.first_block, 1) and seen[-1][0] == "\\one.bin"

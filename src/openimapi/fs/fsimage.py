@@ -647,7 +647,7 @@ class FileSystemImage:
         if self._free_media_blocks and layout.total_blocks > self._free_media_blocks:
             raise errors.IMAPI_E_IMAGE_TOO_BIG(
                 f"the image needs {layout.total_blocks} blocks, FreeMediaBlocks is {self._free_media_blocks}")
-        return FileSystemImageResult(layout, self._session_start, self._volume_name)
+        return FileSystemImageResult(layout, self._session_start, self._volume_name, update=self._fire_update)
 
     # ----- multisession -------------------------------------------------------------------
 

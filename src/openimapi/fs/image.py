@@ -202,11 +202,13 @@ class ImageStream(io.RawIOBase):
     everything) unless the image only changes parts of a rewritable disc.
     """
 
-    def __init__(self, extents: ExtentMap, block_ranges: Any = None) -> None:
+    def __init__(self, extents: ExtentMap, block_ranges: Any = None,
+                 on_read: Callable[[int, int], None] | None = None) -> None:
         super().__init__()
         self._map = extents
         self._pos = 0
         self.block_ranges = block_ranges
+        self._on_read = on_read
 
     @property
     def size(self) -> int:
@@ -243,12 +245,17 @@ class ImageStream(io.RawIOBase):
         view = memoryview(buffer).cast("B")
         data = self._map.read(self._pos, len(view))
         view[: len(data)] = data
+        if self._on_read is not None and data:
+            self._on_read(self._pos, self._pos + len(data))
         self._pos += len(data)
         return len(data)
 
     def read_blocks(self, first: int, count: int) -> bytes:
         """Blocks [first, first+count) of the image (without moving the position)."""
-        return self._map.read(first * BLOCK, count * BLOCK)
+        data = self._map.read(first * BLOCK, count * BLOCK)
+        if self._on_read is not None and data:
+            self._on_read(first * BLOCK, first * BLOCK + len(data))
+        return data
 
     def write_to(self, out: Any, chunk: int = 1 << 20, progress: Callable[[int], None] | None = None) -> int:
         """Copy the whole image (from the start) into a writable binary file; returns bytes written.
@@ -268,6 +275,8 @@ class ImageStream(io.RawIOBase):
                 ahead.advance(written // BLOCK)
                 data = self._map.read(written, min(chunk, total - written))
                 out.write(data)
+                if self._on_read is not None:
+                    self._on_read(written, written + len(data))
                 written += len(data)
                 if progress is not None:
                     progress(written)

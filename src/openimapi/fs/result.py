@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from openimapi import errors
-from openimapi.fs.image import BLOCK, ImageStream
+from openimapi.fs.image import BLOCK, ExtentMap, ImageStream
 from openimapi.fs.layout import Layout
 
 __all__ = ["EnumProgressItems", "FileSystemImageResult", "ProgressItem", "ProgressItems"]
@@ -142,11 +143,41 @@ class ProgressItems:
         return EnumProgressItems(list(self._items))
 
 
+UPDATE_INTERVAL = 0.5
+"""Seconds between DFileSystemImageEvents.Update events while the result image is read."""
+
+
+class _ReadProgress:
+    """Turns reads of the result image into throttled Update(current file, copied, total)
+    events: the first read, then at most one every UPDATE_INTERVAL seconds, and the read
+    that reaches the end of the image.
+    """
+
+    __slots__ = ("_extents", "_fire", "_last")
+
+    def __init__(self, extents: ExtentMap, fire: Callable[[str, int, int], None]) -> None:
+        self._extents = extents
+        self._fire = fire
+        self._last = -1e9
+
+    def __call__(self, start: int, end: int) -> None:
+        total = self._extents.total_blocks
+        now = time.monotonic()
+        if now - self._last < UPDATE_INTERVAL and end < total * BLOCK:
+            return
+        self._last = now
+        i = self._extents.find((end - 1) // BLOCK)
+        current = (self._extents.extent(i)[3] or "") if i >= 0 else ""
+        self._fire(current, min(total, -(-end // BLOCK)), total)
+
+
 class FileSystemImageResult:
     """IFileSystemImageResult / IFileSystemImageResult2: the virtual image and its facts."""
 
-    def __init__(self, layout: Layout, session_start: int, volume_name: str, modified: Any = None) -> None:
+    def __init__(self, layout: Layout, session_start: int, volume_name: str, modified: Any = None,
+                 update: Callable[[str, int, int], None] | None = None) -> None:
         self._layout = layout
+        self._update = update
         self._session_start = session_start
         self._volume_name = volume_name
         self._modified = modified
@@ -155,8 +186,14 @@ class FileSystemImageResult:
 
     @property
     def image_stream(self) -> ImageStream:
-        """A new random-access stream over the image, positioned at 0 (ImageStream)."""
-        return ImageStream(self._layout.extents, self._modified)
+        """A new random-access stream over the image, positioned at 0 (ImageStream).
+
+        Reading it fires DFileSystemImageEvents.Update on the image's sinks (current file,
+        copied blocks = end of the last read, total blocks) at least every UPDATE_INTERVAL
+        seconds while reads go on, and once when a read reaches the end.
+        """
+        hook = None if self._update is None else _ReadProgress(self._layout.extents, self._update)
+        return ImageStream(self._layout.extents, self._modified, hook)
 
     @property
     def progress_items(self) -> ProgressItems:
