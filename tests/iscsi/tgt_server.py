@@ -11,6 +11,7 @@ when it does not.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
 import random
@@ -25,6 +26,13 @@ from pathlib import Path
 
 TGTD = shutil.which("tgtd")
 TGTADM = shutil.which("tgtadm")
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the test process dies (PR_SET_PDEATHSIG), so a
+    pytest killed before its teardown leaves no tgtd behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
 
 
 def _free_port() -> int:
@@ -81,6 +89,7 @@ class Tgt:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent,
                 )
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and self.process.poll() is None:
