@@ -177,8 +177,8 @@ def test_virtual_discs_and_export_by_number(tree: Path, tmp_path: Path) -> None:
     assert files_of(out) == host_files(tree)
 
 
-@pytest.mark.parametrize("command", ["burn", "write", "mkiso", "info", "erase", "eject", "close-tray", "verify",
-                                     "read", "drives"])
+@pytest.mark.parametrize("command", ["audio", "burn", "write", "mkiso", "info", "erase", "eject", "close-tray",
+                                     "verify", "read", "drives"])
 def test_help_has_examples(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0

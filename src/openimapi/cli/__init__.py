@@ -8,6 +8,7 @@ import sys
 import click
 
 from openimapi import __version__
+from openimapi.cli.audio import audio
 from openimapi.cli.burn import burn
 from openimapi.cli.close_tray import close_tray
 from openimapi.cli.demo import demo
@@ -29,7 +30,7 @@ def cli() -> None:
     """Master and record CD, DVD and BD media: IMAPI2 on Linux."""
 
 
-for _command in (burn, close_tray, eject, erase, info, mkiso, read, verify, write):
+for _command in (audio, burn, close_tray, eject, erase, info, mkiso, read, verify, write):
     cli.add_command(_command)
 cli.add_command(demo)
 cli.add_command(drives)
