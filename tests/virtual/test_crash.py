@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -38,11 +40,30 @@ def _settle(t: transport.Transport) -> None:
     raise AssertionError("never ready")
 
 
-def writer(name: str, seed: int) -> None:
+def _fork(child: Callable[[int], None]) -> int:
+    """Fork a writer and return once it has opened the drive and is about to write, so the
+    random kill delay below measures writing time whatever the machine's load."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        try:
+            os.close(r)
+            child(w)
+        finally:
+            os._exit(1)
+    os.close(w)
+    ready, _, _ = select.select([r], [], [], 60)
+    assert ready and os.read(r, 1) == b"r", "the writer never became ready"
+    os.close(r)
+    return pid
+
+
+def writer(name: str, seed: int, ready: int) -> None:
     """The child: record forever with random track and session operations."""
     rng = random.Random(seed)
     t = transport.open(f"virtual:{name}")
     _settle(t)
+    os.write(ready, b"r")
     while True:
         raw = _run(t, "51 00 00 00 00 00 00 00 22 00", 34)
         if raw is None or md.DiscInformation.from_bytes(raw).disc_status == md.DiscStatus.COMPLETE:
@@ -109,12 +130,8 @@ def test_sigkill_at_random_points() -> None:
     completed = 0
     states = set()
     for kill in range(KILLS):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            try:
-                writer("crash", rng.randrange(1 << 30) + kill)
-            finally:
-                os._exit(1)
+        seed = rng.randrange(1 << 30) + kill
+        pid = _fork(lambda ready: writer("crash", seed, ready))  # noqa: B023 - used at once
         time.sleep(rng.uniform(0.002, 0.04))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -128,11 +145,12 @@ def test_sigkill_at_random_points() -> None:
     assert completed or (2, 3) in states or (1, 1) in states or (1, 0) in states, states
 
 
-def random_writer(name: str, seed: int) -> None:
+def random_writer(name: str, seed: int, ready: int) -> None:
     """The child on a formatted BD-RE: overwrite random 16-block chunks forever."""
     rng = random.Random(seed)
     t = transport.open(f"virtual:{name}")
     _settle(t)
+    os.write(ready, b"r")
     while True:
         lba = 16 * rng.randrange(256)
         data = b"".join(block(i) for i in range(lba, lba + 16))
@@ -150,12 +168,8 @@ def test_sigkill_during_random_writes() -> None:
         _settle(t)
         assert _run(t, "04 11 00 00 00 00", out=bytes.fromhex("00 00 00 08 00 b4 74 00 c0 00 30 00")) is not None
     for kill in range(20):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            try:
-                random_writer("crash", rng.randrange(1 << 30) + kill)
-            finally:
-                os._exit(1)
+        seed = rng.randrange(1 << 30) + kill
+        pid = _fork(lambda ready: random_writer("crash", seed, ready))  # noqa: B023 - used at once
         time.sleep(rng.uniform(0.002, 0.03))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
