@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from openimapi import errors
 from openimapi.engine.device import deliver, error_for_completion, run
-from openimapi.mmc import Command, Completion, disc, spc
+from openimapi.mmc import Command, Completion, disc, formatunit, modepages, modeparams, performance, spc, speed, write
+from openimapi.mmc import drive as mmc_drive
 from openimapi.mmc import features as mmc_features
 from openimapi.mmc.codec import MalformedData
 from openimapi.mmc.read import Read10
@@ -117,24 +118,6 @@ class SpeedDescriptor:
 _T = TypeVar("_T")
 
 
-def _u16(b: bytes, o: int) -> int:
-    return int.from_bytes(b[o : o + 2], "big")
-
-
-def _u32(b: bytes, o: int) -> int:
-    return int.from_bytes(b[o : o + 4], "big")
-
-
-def _cdb10(op: int, b1: int = 0, lba: int = 0, length: int = 0, b6: int = 0, control: int = 0) -> bytes:
-    return (
-        bytes([op, b1])
-        + (lba & 0xFFFFFFFF).to_bytes(4, "big")
-        + bytes([b6])
-        + length.to_bytes(2, "big")
-        + bytes([control])
-    )
-
-
 class Drive:
     """Typed commands over a transport; every method is one exchange (or a short sequence)."""
 
@@ -145,15 +128,6 @@ class Drive:
     def run(self, command: Command) -> Completion:
         """Raises: ImapiError for a failed command (see engine.device.run)."""
         return run(self.transport, command)
-
-    def _in(self, cdb: bytes, length: int, name: str, timeout: float = 10.0) -> bytes:
-        return self.run(Command(cdb, data_in_length=length, timeout=timeout, name=name)).data
-
-    def _none(self, cdb: bytes, name: str, timeout: float = 10.0) -> None:
-        self.run(Command(cdb, timeout=timeout, name=name))
-
-    def _out(self, cdb: bytes, data: bytes, name: str, timeout: float = 10.0) -> None:
-        self.run(Command(cdb, data_out=data, timeout=timeout, name=name))
 
     # -- identity and capabilities ------------------------------------------------------------
     def inquiry(self) -> Identity:
@@ -182,21 +156,12 @@ class Drive:
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc == 0x20:
                 raise errors.E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED(str(exc)) from exc
             raise
-        if len(data) < 8:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("GET CONFIGURATION header too short")
-        end = min(len(data), _u32(data, 0) + 4)
-        profile = _u16(data, 6)
+        config = self._decode(mmc_features.Configuration.from_bytes, data, "GET CONFIGURATION")
         features: list[Feature] = []
-        pos = 8
-        while pos + 4 <= end:
-            length = data[pos + 3]
-            code = _u16(data, pos)
-            flags = data[pos + 2]
-            features.append(
-                Feature(code, flags >> 2 & 0xF, bool(flags & 2), bool(flags & 1), data[pos + 4 : pos + 4 + length])
-            )
-            pos += 4 + length
-        return profile, features
+        for f in config.features:
+            raw = f.to_bytes()
+            features.append(Feature(f.code, f.version, f.persistent, f.current, raw[4 : 4 + raw[3]]))
+        return config.current_profile, features
 
     def feature(self, code: int) -> Feature | None:
         """The descriptor of one feature (RT=2), or None when the drive lacks it."""
@@ -213,10 +178,10 @@ class Drive:
 
     def profiles(self) -> list[tuple[int, bool]]:
         """The profile list of feature 0000h: (profile, current) in the drive's order."""
-        f = self.feature(0)
-        if f is None:
-            return []
-        return [(_u16(f.data, i), bool(f.data[i + 2] & 1)) for i in range(0, len(f.data) - 3, 4)]
+        command = mmc_features.GetConfiguration(rt=2, starting_feature=0, allocation_length=0xFFF8).to_command()
+        data = self.run(command).data
+        config = self._decode(mmc_features.Configuration.from_bytes, data, "GET CONFIGURATION")
+        return [(p.number, p.current) for p in config.profiles]
 
     def mode_sense(self, page: int, pc: int = 0) -> bytes:
         """MODE SENSE(10) of one page (SPC-4 6.12), the page bytes without header or block descriptors.
@@ -224,26 +189,24 @@ class Drive:
         Raises:
             E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive does not have the page.
         """
-        cdb = bytes([0x5A, 0x08, (pc & 3) << 6 | (page & 0x3F), 0, 0, 0, 0]) + (0xFFF8).to_bytes(2, "big") + b"\x00"
+        command = spc.ModeSense10(page_code=page & 0x3F, allocation_length=0xFFF8, page_control=pc & 3).to_command()
         try:
-            data = self._in(cdb, 0xFFF8, "MODE SENSE(10)")
+            data = self.run(command).data
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc == 0x24:
                 raise errors.E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE(f"mode page {page:#04x}: {exc}") from exc
             raise
-        if len(data) < 8:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("MODE SENSE header too short")
-        offset = 8 + _u16(data, 6)
-        if len(data) < offset + 2 or data[offset] & 0x3F != page:
+        params = self._decode(modeparams.ModeParameters.from_bytes, data, "MODE SENSE")
+        if not params.pages or params.pages[0].code != page & 0x3F:
             raise errors.E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE(f"mode page {page:#04x} not returned")
-        return data[offset : offset + 2 + data[offset + 1]]
+        return params.pages[0].to_bytes()
 
     def mode_header_wp(self) -> bool:
         """The WP bit of the mode parameter header (device-specific byte, bit 7), via page 2Ah."""
-        cdb = bytes([0x5A, 0x08, 0x2A, 0, 0, 0, 0]) + (8).to_bytes(2, "big") + b"\x00"
-        data = self._in(cdb, 8, "MODE SENSE(10)")
-        return len(data) >= 4 and bool(data[3] & 0x80)
+        data = self.run(spc.ModeSense10(page_code=0x2A, allocation_length=8).to_command()).data
+        header = self._decode(modeparams.ModeParameterHeader10.from_bytes, data, "MODE SENSE")
+        return bool(header.device_specific & 0x80)
 
     def mode_select(self, page: bytes) -> None:
         """MODE SELECT(10) of one page with PF=1 (SPC-4 6.10).
@@ -251,10 +214,13 @@ class Drive:
         Raises:
             E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS: the drive rejects the page.
         """
-        body = bytes(8) + bytes([page[0] & 0x3F]) + page[1:]
-        cdb = bytes([0x55, 0x10, 0, 0, 0, 0, 0]) + len(body).to_bytes(2, "big") + b"\x00"
         try:
-            self._out(cdb, body, "MODE SELECT(10)")
+            parsed, _ = modepages.parse_mode_page(bytes([page[0] & 0x3F]) + page[1:])
+        except MalformedData as exc:
+            raise errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS(f"not a mode page: {exc}") from exc
+        command = spc.ModeSelect10.for_parameters(modeparams.ModeParameters(pages=(parsed,))).to_command()
+        try:
+            self.run(command)
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST and sense.asc in (0x24, 0x26):
@@ -263,24 +229,18 @@ class Drive:
 
     def mode_pages(self) -> list[int]:
         """Codes of every mode page the drive reports (MODE SENSE page 3Fh)."""
-        cdb = bytes([0x5A, 0x08, 0x3F, 0, 0, 0, 0]) + (0xFFF8).to_bytes(2, "big") + b"\x00"
-        data = self._in(cdb, 0xFFF8, "MODE SENSE(10)")
-        end = min(len(data), _u16(data, 0) + 2)
-        pos = 8 + _u16(data, 6)
-        pages: list[int] = []
-        while pos + 2 <= end:
-            pages.append(data[pos] & 0x3F)
-            pos += 2 + data[pos + 1]
-        return pages
+        data = self.run(spc.ModeSense10(page_code=0x3F, allocation_length=0xFFF8).to_command()).data
+        params = self._decode(modeparams.ModeParameters.from_bytes, data, "MODE SENSE")
+        return [p.code for p in params.pages]
 
     # -- medium state ---------------------------------------------------------------------------
     def test_unit_ready(self) -> Completion:
         """TEST UNIT READY, answer returned as is (never raises for CHECK CONDITION)."""
-        return deliver(self.transport, Command(bytes(6), name="TEST UNIT READY"))
+        return deliver(self.transport, spc.TestUnitReady().to_command())
 
     def require_medium(self) -> None:
         """Raises: the documented error when TEST UNIT READY is not GOOD (no medium, ...)."""
-        self.run(Command(bytes(6), name="TEST UNIT READY"))
+        self.run(spc.TestUnitReady().to_command())
 
     def _decode(self, decoder: Callable[[bytes], _T], data: bytes, what: str) -> _T:
         try:
@@ -366,67 +326,49 @@ class Drive:
     def buffer_capacity(self) -> tuple[int, int]:
         """READ BUFFER CAPACITY (MMC-6 6.20): (buffer length, blank length) in bytes; (0, 0) if unsupported."""
         try:
-            data = self._in(_cdb10(0x5C, 0, 0, 12), 12, "READ BUFFER CAPACITY")
-        except errors.ImapiError:
+            data = self.run(mmc_drive.ReadBufferCapacity().to_command()).data
+            answer = mmc_drive.BufferCapacity.from_bytes(data)
+        except (errors.ImapiError, MalformedData):
             return 0, 0
-        if len(data) < 12:
-            return 0, 0
-        return _u32(data, 4), _u32(data, 8)
+        return answer.buffer_length, answer.available
 
     # -- speeds ----------------------------------------------------------------------------------
     def write_speeds(self) -> list[SpeedDescriptor]:
         """GET PERFORMANCE type 03h: the write speeds of the current medium (may be empty)."""
-        cdb = bytes([0xAC, 0, 0, 0, 0, 0, 0, 0]) + (64).to_bytes(2, "big") + bytes([0x03, 0])
+        command = performance.GetPerformance(performance.PerformanceType.WRITE_SPEED, max_descriptors=64).to_command()
         try:
-            data = self._in(cdb, 8 + 64 * 16, "GET PERFORMANCE")
+            data = self.run(command).data
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST:
                 return []
             raise
-        if len(data) < 8:
+        try:
+            speeds = performance.WriteSpeeds.from_bytes(data)
+        except MalformedData:
             return []
-        end = min(len(data), _u32(data, 0) + 4)
-        out = []
-        for pos in range(8, end - 15, 16):
-            out.append(
-                SpeedDescriptor(
-                    data[pos] >> 3 & 3,
-                    bool(data[pos] & 2),
-                    _u32(data, pos + 4),
-                    _u32(data, pos + 8),
-                    _u32(data, pos + 12),
-                )
-            )
-        return out
+        return [SpeedDescriptor(d.wrc, d.exact, d.end_lba, d.read_speed, d.write_speed) for d in speeds.descriptors]
 
     def set_streaming(self, write_kbps: int, end_lba: int, wrc: int = 0) -> None:
         """SET STREAMING with one performance descriptor (MMC-6 6.39): write ``write_kbps`` kB/s."""
-        desc = bytearray(28)
-        desc[0] = (wrc & 3) << 3
-        desc[8:12] = max(0, end_lba).to_bytes(4, "big")
-        desc[12:16] = (0xFFFFFFFF if write_kbps <= 0 else write_kbps).to_bytes(4, "big")
-        desc[16:20] = (1000).to_bytes(4, "big")
-        desc[20:24] = (0xFFFFFFFF if write_kbps <= 0 else write_kbps).to_bytes(4, "big")
-        desc[24:28] = (1000).to_bytes(4, "big")
-        cdb = bytes([0xB6, 0, 0, 0, 0, 0, 0, 0, 0]) + (28).to_bytes(2, "big") + b"\x00"
-        self._out(cdb, bytes(desc), "SET STREAMING")
+        size = 0xFFFFFFFF if write_kbps <= 0 else write_kbps
+        desc = speed.PerformanceDescriptor(max(0, end_lba), size, 1000, size, 1000, wrc=wrc & 1)
+        self.run(speed.SetStreaming.for_descriptor(desc).to_command())
 
     def set_cd_speed(self, write_kbps: int, rotation: int = 0) -> None:
         """SET CD SPEED (MMC-6 6.38); 0xFFFF = the fastest."""
-        speed = 0xFFFF if write_kbps <= 0 else min(write_kbps, 0xFFFF)
-        cdb = bytes([0xBB, rotation & 3, 0xFF, 0xFF]) + speed.to_bytes(2, "big") + bytes(6)
-        self._none(cdb, "SET CD SPEED")
+        kbps = speed.MAX_SPEED if write_kbps <= 0 else min(write_kbps, speed.MAX_SPEED)
+        rotation_control = speed.RotationalControl(rotation & 1)
+        self.run(speed.SetCdSpeed(write_speed=kbps, rotational_control=rotation_control).to_command())
 
     # -- mechanics ---------------------------------------------------------------------------------
     def start_stop(self, *, load_eject: bool, start: bool, immed: bool = False) -> None:
         """START STOP UNIT (MMC-6 6.40): LoEj+!Start ejects, LoEj+Start loads."""
-        cdb = bytes([0x1B, 1 if immed else 0, 0, 0, (2 if load_eject else 0) | (1 if start else 0), 0])
-        self._none(cdb, "START STOP UNIT", timeout=30.0)
+        self.run(spc.StartStopUnit(start=start, loej=load_eject, immed=immed).to_command(timeout=30.0))
 
     def prevent_removal(self, prevent: bool) -> None:
         """PREVENT ALLOW MEDIUM REMOVAL (MMC-6 6.12)."""
-        self._none(bytes([0x1E, 0, 0, 0, 1 if prevent else 0, 0]), "PREVENT ALLOW MEDIUM REMOVAL")
+        self.run(spc.PreventAllowMediumRemoval(prevent=prevent).to_command())
 
     def release_medium(self, attempts: int = 5, pause: float = 0.2) -> bool:
         """ALLOW MEDIUM REMOVAL, retried a few times as Microsoft's erase sample does; True
@@ -443,25 +385,25 @@ class Drive:
     # -- recording ---------------------------------------------------------------------------------
     def synchronize_cache(self, immed: bool = False) -> None:
         """SYNCHRONIZE CACHE (MMC-6 6.41)."""
-        self._none(_cdb10(0x35, 2 if immed else 0), "SYNCHRONIZE CACHE", timeout=120.0)
+        self.run(write.SynchronizeCache(immed=immed).to_command(timeout=120.0))
         if immed:
             self.wait_ready()
 
     def close(self, function: int, number: int = 0, immed: bool = True) -> None:
         """CLOSE TRACK/SESSION (MMC-6 6.3): 1 track, 2 session, 5/6 finalize; waits for completion."""
-        cdb = bytes([0x5B, 1 if immed else 0, function & 7, 0]) + number.to_bytes(2, "big") + bytes(4)
-        self._none(cdb, "CLOSE TRACK/SESSION", timeout=300.0)
+        command = write.CloseTrackSession(write.CloseFunction(function), number, immed)
+        self.run(command.to_command(timeout=300.0))
         if immed:
             self.wait_ready()
 
     def reserve_track(self, blocks: int) -> None:
         """RESERVE TRACK by size (MMC-6 6.31)."""
-        self._none(bytes([0x53, 0, 0, 0, 0]) + blocks.to_bytes(4, "big") + b"\x00", "RESERVE TRACK")
+        self.run(write.ReserveTrack(size=blocks).to_command())
 
     def send_opc(self) -> bool:
         """SEND OPC INFORMATION with DoOpc (MMC-6 6.36); False when the drive does not take it."""
         try:
-            self._none(bytes([0x54, 1, 0, 0, 0, 0, 0, 0, 0, 0]), "SEND OPC INFORMATION", timeout=60.0)
+            self.run(mmc_drive.SendOpcInformation(do_opc=True).to_command(timeout=60.0))
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST:
@@ -471,13 +413,14 @@ class Drive:
 
     def blank(self, blank_type: int, immed: bool = True) -> None:
         """BLANK (MMC-6 6.2), type 0 full or 1 minimal, with Immed."""
-        self._none(bytes([0xA1, (0x10 if immed else 0) | (blank_type & 7)]) + bytes(10), "BLANK", timeout=3600.0)
+        command = write.Blank(write.BlankingType(blank_type), immed=immed)
+        self.run(command.to_command(timeout=3600.0))
 
     def format_unit(self, blocks: int, format_type: int, param: int = 0, immed: bool = True) -> None:
         """FORMAT UNIT with one format descriptor (MMC-6 6.5)."""
-        header = bytes([0, 0x82 if immed else 0x80, 0, 8])
-        desc = blocks.to_bytes(4, "big") + bytes([format_type << 2]) + param.to_bytes(3, "big")
-        self._out(bytes([0x04, 0x11, 0, 0, 0, 0]), header + desc, "FORMAT UNIT", timeout=3600.0)
+        descriptor = formatunit.FormatDescriptor(blocks, format_type, type_parameter=param)
+        parameters = formatunit.FormatParameters(descriptor, immed=immed, fov=True)
+        self.run(formatunit.FormatUnit(parameters).to_command(timeout=3600.0))
 
     def wait_ready(
         self,
@@ -505,7 +448,7 @@ class Drive:
             if sense is None or not (sense.key == SenseKey.NOT_READY and sense.asc == 0x04 and sense.ascq != 0x00):
                 if sense is not None and sense.key == SenseKey.UNIT_ATTENTION:
                     continue
-                raise error_for_completion(Command(bytes(6), name="TEST UNIT READY"), completion)
+                raise error_for_completion(spc.TestUnitReady().to_command(), completion)
             if on_wait is not None:
                 on_wait(sense.progress)
             if clock() > deadline:
