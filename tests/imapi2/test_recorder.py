@@ -213,3 +213,14 @@ def test_dvd_structure_not_present(make_drive: Any) -> None:
         rec.read_dvd_structure(0xC3)
     with pytest.raises(errors.E_INVALIDARG):
         rec.read_dvd_structure(0, agid=4)
+
+
+def test_dvd_structure_physical_format_decodes(make_drive: Any) -> None:
+    from openimapi.mmc.structure import DvdPhysicalFormat
+
+    rec = make_drive("dvd+r", model="dvd-writer")
+    rec.drive.test_unit_ready()
+    data = rec.read_dvd_structure(0)
+    assert len(data) == 2048
+    physical = DvdPhysicalFormat.from_bytes((len(data) + 2).to_bytes(2, "big") + bytes(2) + data)
+    assert physical.book_name == "DVD+R"

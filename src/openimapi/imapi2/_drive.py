@@ -202,6 +202,27 @@ class Drive:
             raise errors.E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE(f"mode page {page:#04x} not returned")
         return params.pages[0].to_bytes()
 
+    def capabilities(self) -> modepages.CapabilitiesPage:
+        """Mode page 2Ah decoded (:class:`openimapi.mmc.modepages.CapabilitiesPage`); its
+        ``page_length`` is the length the drive declared (older drives send shorter pages).
+
+        Raises:
+            E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive does not have the page.
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: the page does not decode.
+        """
+        page = self.mode_sense(0x2A)
+        return self._decode(modepages.CapabilitiesPage.from_bytes, page, "mode page 2Ah")
+
+    def write_parameters(self) -> modepages.WriteParametersPage:
+        """Mode page 05h decoded (:class:`openimapi.mmc.modepages.WriteParametersPage`).
+
+        Raises:
+            E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE: the drive does not have the page.
+            E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE: the page does not decode.
+        """
+        page = self.mode_sense(0x05)
+        return self._decode(modepages.WriteParametersPage.from_bytes, page, "mode page 05h")
+
     def mode_header_wp(self) -> bool:
         """The WP bit of the mode parameter header (device-specific byte, bit 7), via page 2Ah."""
         data = self.run(spc.ModeSense10(page_code=0x2A, allocation_length=8).to_command()).data

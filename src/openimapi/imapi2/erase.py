@@ -52,9 +52,9 @@ class DiscFormat2Erase(DiscFormat2):
 
     def _check_recorder(self, recorder: DiscRecorder2) -> None:
         drive = recorder.drive
-        page = drive.mode_sense(0x2A)
-        if len(page) < 20:
-            raise errors.E_IMAPI_ERASE_MODE_PAGE_2A_TOO_SMALL(f"mode page 2Ah is {len(page)} bytes")
+        page = drive.capabilities()
+        if (page.page_length or 0) < 18:
+            raise errors.E_IMAPI_ERASE_MODE_PAGE_2A_TOO_SMALL(f"mode page 2Ah is {(page.page_length or 0) + 2} bytes")
         codes = {f.code for f in drive.configuration(rt=0)[1]}
         if not codes.intersection(ERASE_FEATURES) or not any(p in self.PROFILES for p in recorder.supported_profiles):
             raise errors.E_IMAPI_ERASE_RECORDER_NOT_SUPPORTED(f"{recorder.active_disc_recorder} cannot erase")

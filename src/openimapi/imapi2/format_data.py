@@ -10,6 +10,7 @@ session (or finalise), read back for verification, unlock and release.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -48,6 +49,7 @@ from openimapi.imapi2.multisession import (
 )
 from openimapi.imapi2.recorder import DiscRecorder2
 from openimapi.mmc import speed
+from openimapi.mmc.modepages import DataBlockType, MultiSession, SessionFormat, WriteType
 from openimapi.mmc.profiles import MediaFamily, profile_info
 from openimapi.mmc.sense import SenseKey
 
@@ -240,32 +242,23 @@ class DiscFormat2Data(DiscFormat2):
     def current_write_speed(self) -> int:
         """Sectors per second the drive selected (mode page 2Ah, current write speed)."""
         drive = self._drive()
-        page = drive.mode_sense(0x2A)
-        if len(page) < 30:
+        page = drive.capabilities()
+        if (page.page_length or 0) < 28:
             raise errors.E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE("mode page 2Ah is too short for the write speed")
-        return _kbps_to_sectors(int.from_bytes(page[28:30], "big"), drive.current_profile())
+        return _kbps_to_sectors(page.current_write_speed_selected, drive.current_profile())
 
     @property
     def current_rotation_type_is_pure_cav(self) -> bool:
-        page = self._drive().mode_sense(0x2A)
-        return len(page) > 27 and page[27] & 3 == 1
+        page = self._drive().capabilities()
+        return (page.page_length or 0) >= 26 and page.rotation_control_selected == 1
 
     def _speed_table(self) -> list[tuple[int, bool]]:
         drive = self._drive()
         profile = drive.current_profile()
         speeds = [(_kbps_to_sectors(d.write_speed, profile), d.wrc == 1) for d in drive.write_speeds() if d.write_speed]
         if not speeds:
-            page = drive.mode_sense(0x2A)
-            count = int.from_bytes(page[30:32], "big") if len(page) >= 32 else 0
-            for i in range(count):
-                pos = 32 + 4 * i
-                if pos + 4 <= len(page):
-                    speeds.append(
-                        (
-                            _kbps_to_sectors(int.from_bytes(page[pos + 2 : pos + 4], "big"), profile),
-                            page[pos + 1] & 3 == 1,
-                        )
-                    )
+            for d in drive.capabilities().write_speed_descriptors:
+                speeds.append((_kbps_to_sectors(d.write_speed, profile), d.rotation_control & 3 == 1))
         unique: list[tuple[int, bool]] = []
         for s in sorted(speeds, key=lambda x: -x[0]):
             if s not in unique:
@@ -538,18 +531,27 @@ class _Job:
         """MODE SELECT page 05h for CD and DVD-R/RW (MMC-6 7.5); DVD+R/+RW, RAM and BD take none."""
         if state.profile not in CD_PROFILES | DVD_DASH_PROFILES or state.overwrite:
             return
-        page = bytearray(self.drive.mode_sense(0x05))
-        if len(page) < 16:
+        page = self.drive.write_parameters()
+        if (page.page_length or 0) < 14:
             raise errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS("write parameters page too short")
         cd = state.profile in CD_PROFILES
-        bufe = 0 if self.fmt.buffer_underrun_free_disabled else 0x40
-        test = 0x10 if self.fmt.test_write else 0  # Test Write (MMC-6 7.5.4.2)
-        page[2] = bufe | test | (1 if cd else 0)  # write type: TAO on CD, incremental on DVD-R
-        multi = 0 if self.fmt.force_media_to_be_closed else 3
-        page[3] = multi << 6 | (4 if cd else 5)  # track mode: data, uninterrupted (5: incremental)
-        page[4] = 8  # data block type: mode 1, 2048 bytes
-        page[8] = 0  # session format: CD-DA / CD-ROM
-        self.drive.mode_select(bytes(page))
+        page = dataclasses.replace(
+            page,
+            ps=False,
+            bufe=not self.fmt.buffer_underrun_free_disabled,
+            test_write=self.fmt.test_write,  # Test Write (MMC-6 7.5.4.2)
+            ls_v=False,
+            write_type=WriteType.TAO if cd else WriteType.PACKET,  # TAO on CD, incremental on DVD-R
+            multi_session=MultiSession.NO_B0_NEXT_NOT_ALLOWED
+            if self.fmt.force_media_to_be_closed
+            else MultiSession.NEXT_ALLOWED,
+            fp=False,
+            copy=False,
+            track_mode=4 if cd else 5,  # data, uninterrupted (5: incremental)
+            data_block_type=DataBlockType.MODE1_2048,
+            session_format=SessionFormat.CDDA_OR_CDROM,
+        )
+        self.drive.mode_select(page.to_bytes())
 
     def options(self, checksums: bool) -> WriteOptions:
         blocks = self.fmt.transfer_blocks

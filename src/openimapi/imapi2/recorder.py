@@ -16,7 +16,8 @@ from openimapi.enums import IMAPI_MEDIA_PHYSICAL_TYPE, IMAPI_MODE_PAGE_REQUEST_T
 from openimapi.errors import SuccessCode
 from openimapi.imapi2._drive import Drive
 from openimapi.imapi2._exclusive import ExclusiveAccess, check_client_name
-from openimapi.mmc import Command
+from openimapi.mmc import Command, structure
+from openimapi.mmc.codec import MalformedData
 from openimapi.mmc.sense import SenseKey
 
 __all__ = ["AdapterDescriptor", "CommandResult", "DeviceDescriptor", "DiscMaster2", "DiscRecorder2", "discover"]
@@ -281,8 +282,8 @@ class DiscRecorder2:
     @property
     def device_can_load_media(self) -> bool:
         """True when the loading mechanism of mode page 2Ah is a tray or a changer."""
-        page = self.drive.mode_sense(0x2A)
-        return len(page) > 6 and (page[6] >> 5) in (1, 4, 5)
+        page = self.drive.capabilities()
+        return (page.page_length or 0) >= 5 and page.loading_mechanism in (1, 4, 5)
 
     @property
     def legacy_device_number(self) -> int:
@@ -472,19 +473,18 @@ class DiscRecorder2:
         """
         if not (0 <= format <= 0xFF and 0 <= layer <= 0xFF and 0 <= agid <= 3 and 0 <= address <= 0xFFFFFFFF):
             raise errors.E_INVALIDARG("format/layer are bytes, agid 0..3, address 32 bits")
-        cdb = bytes([0xAD, 0]) + address.to_bytes(4, "big") + bytes([layer, format]) + (0xFFF8).to_bytes(2, "big")
-        cdb += bytes([agid << 6, 0])
+        request = structure.ReadDiscStructure(format, structure.StructureMediaType.DVD, address, layer, 0xFFF8, agid)
         try:
-            data = self.drive.run(Command(cdb, data_in_length=0xFFF8, name="READ DISC STRUCTURE")).data
+            data = self.drive.run(request.to_command()).data
         except errors.ImapiError as exc:
             sense = getattr(exc, "sense", None)
             if sense is not None and sense.key == SenseKey.ILLEGAL_REQUEST:
                 raise errors.E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT(str(exc)) from exc
             raise
-        if len(data) < 4:
-            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE("disc structure shorter than its header")
-        length = int.from_bytes(data[:2], "big") + 2
-        return data[4 : min(len(data), length)]
+        try:
+            return structure.structure_data(data)
+        except MalformedData as exc:
+            raise errors.E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE(f"READ DISC STRUCTURE: {exc}") from exc
 
     def send_dvd_structure(self, format: int, data: bytes) -> None:
         """SEND DISC STRUCTURE (media type 0) of ``format`` with ``data`` (header added here).
