@@ -119,15 +119,28 @@ _T = TypeVar("_T")
 
 
 class Drive:
-    """Typed commands over a transport; every method is one exchange (or a short sequence)."""
+    """Typed commands over a transport; every method is one exchange (or a short sequence).
 
-    def __init__(self, transport: Transport) -> None:
+    ``sleep`` and ``clock`` are what the retries of :func:`openimapi.engine.device.run` and
+    :meth:`wait_ready` wait with (tests inject a fake clock).
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.transport = transport
+        self.sleep = sleep
+        self.clock = clock
 
     # -- plumbing ---------------------------------------------------------------------------
     def run(self, command: Command) -> Completion:
-        """Raises: ImapiError for a failed command (see engine.device.run)."""
-        return run(self.transport, command)
+        """Raises: ImapiError for a failed command (see engine.device.run, which retries
+        becoming ready, long write in progress and a UNIT ATTENTION)."""
+        return run(self.transport, command, sleep=self.sleep, clock=self.clock)
 
     # -- identity and capabilities ------------------------------------------------------------
     def inquiry(self) -> Identity:
@@ -400,7 +413,7 @@ class Drive:
                 return True
             except errors.ImapiError:
                 if attempt + 1 < attempts:
-                    time.sleep(pause)
+                    self.sleep(pause)
         return False
 
     # -- recording ---------------------------------------------------------------------------------
@@ -448,8 +461,8 @@ class Drive:
         *,
         limit: float = 3600.0,
         on_wait: Callable[[int | None], None] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Poll TEST UNIT READY while the drive reports an operation in progress (2/04/xx).
 
@@ -459,6 +472,8 @@ class Drive:
             E_IMAPI_RECORDER_COMMAND_TIMEOUT: still in progress after ``limit`` seconds.
             ImapiError: the drive answered any other error.
         """
+        sleep = self.sleep if sleep is None else sleep
+        clock = self.clock if clock is None else clock
         deadline = clock() + limit
         delay = 0.0
         while True:

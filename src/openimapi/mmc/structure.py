@@ -34,14 +34,8 @@ __all__ = [
 
 #: DVD book types (Disc Category, byte 0 bits 7-4 of the physical format).
 BOOK_TYPES: dict[int, str] = {
-    0x0: "DVD-ROM",
-    0x1: "DVD-RAM",
-    0x2: "DVD-R",
-    0x3: "DVD-RW",
-    0x9: "DVD+RW",
-    0xA: "DVD+R",
-    0xD: "DVD+RW DL",
-    0xE: "DVD+R DL",
+    0x0: "DVD-ROM", 0x1: "DVD-RAM", 0x2: "DVD-R", 0x3: "DVD-RW", 0x9: "DVD+RW", 0xA: "DVD+R",
+    0xD: "DVD+RW DL", 0xE: "DVD+R DL",
 }
 
 
@@ -165,15 +159,8 @@ class DvdPhysicalFormat:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "media_specific", bytes(self.media_specific))
-        for name in (
-            "book_type",
-            "part_version",
-            "disc_size",
-            "max_rate",
-            "layer_type",
-            "linear_density",
-            "track_density",
-        ):
+        for name in ("book_type", "part_version", "disc_size", "max_rate", "layer_type", "linear_density",
+                     "track_density"):
             check_uint(name, getattr(self, name), 4)
         if not 1 <= self.layers <= 4:
             raise ValueError("layers is 1..4")
@@ -215,19 +202,10 @@ class DvdPhysicalFormat:
         """
         body = pad_to(_body(require_length(data, 8, "DVD physical format"), "DVD physical format"), 2048)
         return cls(
-            book_type=body[0] >> 4,
-            part_version=body[0] & 15,
-            disc_size=body[1] >> 4,
-            max_rate=body[1] & 15,
-            layers=(body[2] >> 5 & 3) + 1,
-            track_path=bool(body[2] & 0x10),
-            layer_type=body[2] & 15,
-            linear_density=body[3] >> 4,
-            track_density=body[3] & 15,
-            data_start=get_u(body, 5, 3),
-            data_end=get_u(body, 9, 3),
-            layer0_end=get_u(body, 13, 3),
-            bca=bool(body[16] & 0x80),
+            book_type=body[0] >> 4, part_version=body[0] & 15, disc_size=body[1] >> 4, max_rate=body[1] & 15,
+            layers=(body[2] >> 5 & 3) + 1, track_path=bool(body[2] & 0x10), layer_type=body[2] & 15,
+            linear_density=body[3] >> 4, track_density=body[3] & 15, data_start=get_u(body, 5, 3),
+            data_end=get_u(body, 9, 3), layer0_end=get_u(body, 13, 3), bca=bool(body[16] & 0x80),
             media_specific=body[17:2048],
         )
 
@@ -411,20 +389,9 @@ class BdDiscInformationUnit:
 
     @classmethod
     def build(
-        cls,
-        disc_type_id: str = "BDR",
-        *,
-        disc_size: int = 0,
-        disc_class: int = 0,
-        version: int = 1,
-        layers: int = 1,
-        channel_bit_length: int = 1,
-        sequence: int = 0,
-        units_per_block: int = 1,
-        di_format: int = 1,
-        manufacturer_id: str = "",
-        media_type_id: str = "",
-        product_revision: int = 0,
+        cls, disc_type_id: str = "BDR", *, disc_size: int = 0, disc_class: int = 0, version: int = 1,
+        layers: int = 1, channel_bit_length: int = 1, sequence: int = 0, units_per_block: int = 1,
+        di_format: int = 1, manufacturer_id: str = "", media_type_id: str = "", product_revision: int = 0,
         format_dependent: bytes = b"",
     ) -> BdDiscInformationUnit:
         """A DI unit from its fields (112 bytes unless the type is "BDO").
@@ -433,17 +400,10 @@ class BdDiscInformationUnit:
             ValueError: a field out of range.
         """
         size = 64 if disc_type_id == "BDO" else 112
-        for name, value, bits in (
-            ("disc_size", disc_size, 2),
-            ("disc_class", disc_class, 2),
-            ("version", version, 4),
-            ("layers", layers, 4),
-            ("channel_bit_length", channel_bit_length, 4),
-            ("sequence", sequence, 8),
-            ("units_per_block", units_per_block, 8),
-            ("di_format", di_format, 8),
-            ("product_revision", product_revision, 8),
-        ):
+        for name, value, bits in (("disc_size", disc_size, 2), ("disc_class", disc_class, 2), ("version", version, 4),
+                                  ("layers", layers, 4), ("channel_bit_length", channel_bit_length, 4),
+                                  ("sequence", sequence, 8), ("units_per_block", units_per_block, 8),
+                                  ("di_format", di_format, 8), ("product_revision", product_revision, 8)):
             check_uint(name, value, bits)
         buf = bytearray(size)
         buf[0:2] = b"DI"
@@ -583,11 +543,9 @@ class StructureList:
         object.__setattr__(self, "entries", tuple(self.entries))
 
     def to_bytes(self) -> bytes:
-        return _header(
-            b"".join(
-                bytes((e.format, int(e.sds) << 7 | int(e.rds) << 6)) + e.length.to_bytes(2, "big") for e in self.entries
-            )
-        )
+        return _header(b"".join(
+            bytes((e.format, int(e.sds) << 7 | int(e.rds) << 6)) + e.length.to_bytes(2, "big") for e in self.entries
+        ))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StructureList:
@@ -598,13 +556,9 @@ class StructureList:
         """
         body = _body(data, "structure list")
         try:
-            return cls(
-                tuple(
-                    StructureListEntry(
-                        body[i], bool(body[i + 1] & 0x80), bool(body[i + 1] & 0x40), get_u(body, i + 2, 2)
-                    )
-                    for i in range(0, len(body) - 3, 4)
-                )
-            )
+            return cls(tuple(
+                StructureListEntry(body[i], bool(body[i + 1] & 0x80), bool(body[i + 1] & 0x40), get_u(body, i + 2, 2))
+                for i in range(0, len(body) - 3, 4)
+            ))
         except ValueError as exc:  # pragma: no cover - every byte pattern is valid
             raise MalformedData(str(exc)) from exc
