@@ -341,16 +341,26 @@ class VirtualDrive:
                 st["media_event"] = 2
             st["tray_open"] = False
 
-    def inject_fault(self, kind: str, *, count: int | None = 1, after: int = 0, lba: int | None = None) -> Fault:
+    def inject_fault(
+        self,
+        kind: str,
+        *,
+        count: int | None = 1,
+        after: int = 0,
+        lba: int | None = None,
+        opcode: int | None = None,
+        length: int = 0,
+    ) -> Fault:
         """Make a later command fail as a real drive does (see ``faults.FAULTS``).
 
         ``count`` commands are hit (None: until :meth:`clear_faults`), after ``after``
-        matching commands; ``lba`` restricts a write error to writes touching it.
+        matching commands; ``lba`` restricts a write error to writes touching it;
+        ``opcode`` and ``length`` say which answer a "short-answer" cuts, and to how many bytes.
 
         Raises:
             ValueError: unknown kind or bad counts.
         """
-        fault = Fault(kind, count, after, lba)
+        fault = Fault(kind, count, after, lba, opcode, length)
         with self._locked() as st:
             st.setdefault("faults", []).append(fault.to_json())
         return fault

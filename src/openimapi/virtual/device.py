@@ -168,6 +168,10 @@ class Device:
             before = json.dumps(self.disc.s, sort_keys=True) if self.disc is not None else None
             try:
                 data = self._dispatch(command)
+                if command.data_in_length:
+                    cut = flt.take(self.state.setdefault("faults", []), "answer", None, command.opcode)
+                    if cut is not None:
+                        data = data[: cut.length]
                 completion = self._good(command, data)
             except DeviceLocked:
                 completion = Completion(status=ScsiStatus.RESERVATION_CONFLICT, residual=command.data_in_length)
@@ -202,7 +206,7 @@ class Device:
             if kind == "timeout":
                 raise DeviceTimeout(f"virtual drive {self.drive.name!r} did not answer (injected fault)")
             raise DeviceLocked("another client (injected fault)")
-        if entry is None:
+        if entry is None or command.opcode in self.model.missing_opcodes:
             raise CheckCondition(0x5, 0x20, 0x00, f"opcode {command.opcode:#04x} is not supported")
         ua = self.state.get("unit_attention")
         if ua and not entry.ua_exempt:

@@ -7,7 +7,13 @@ model            identity (from the capture)        media
 ``cd-writer``    PLEXTOR CD-R   PX-W4824A 1.04      CD-ROM, CD-R, CD-RW
 ``dvd-writer``   HL-DT-ST DVDRAM GH22LS40 LL01      CD and every DVD (DVD-RAM included)
 ``bd-writer``    HL-DT-ST BD-RE  WH16NS40 1.00      CD, DVD and BD (the default)
+``dvd-rom``      SONY DVD-ROM DDU1621 S4.0          reads CD and DVD-ROM, records nothing
+``mmc1-cd-writer`` HP CD-Writer+ 8200a 1.0g         CD-R, CD-RW; an MMC-1 drive
 ===============  =================================  ==================================
+
+``mmc1-cd-writer`` is a drive of before MMC-2 (1999): it has no GET CONFIGURATION, GET
+PERFORMANCE, SET STREAMING nor READ DISC STRUCTURE, and answers them INVALID COMMAND
+OPERATION CODE (5/20/00), as every drive answers an opcode it does not implement.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ class DriveModel:
     cd_raw: bool = False  # raw (write type 3) CD recording is not emulated
     dvd_minus_test_write: bool = True
     inquiry_extra: str = ""  # vendor-specific bytes 36..55
+    missing_opcodes: frozenset[int] = frozenset()  # answered 5/20/00 (commands of a later MMC)
 
     def reads(self, medium: Medium) -> bool:
         """The drive recognises ``medium`` (it is in its profile list)."""
@@ -74,6 +81,15 @@ DRIVE_MODELS: dict[str, DriveModel] = {
                   0x08),
         writes=(0x43, 0x41, 0x2B, 0x1B, 0x1A, 0x14, 0x13, 0x12, 0x11, 0x0A, 0x09), buffer_size=4 * 1024 * 1024,
         max_read={"cd": 48, "dvd": 16, "bd": 12},
+    ),
+    "dvd-rom": DriveModel(
+        "dvd-rom", "SONY", "DVD-ROM DDU1621", "S4.0", profiles=(0x10, 0x08), writes=(), buffer_size=512 * 1024,
+        max_read={"cd": 40, "dvd": 16}, bufe=False, test_write=False, dvd_minus_test_write=False,
+    ),
+    "mmc1-cd-writer": DriveModel(
+        "mmc1-cd-writer", "HP", "CD-Writer+ 8200a", "1.0g", profiles=(0x08, 0x09, 0x0A), writes=(0x09, 0x0A),
+        buffer_size=1024 * 1024, max_read={"cd": 24}, bufe=False,
+        missing_opcodes=frozenset({0x46, 0xAC, 0xB6, 0xAD}),
     ),
 }
 

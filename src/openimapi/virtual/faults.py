@@ -44,6 +44,10 @@ FAULTS: dict[str, FaultAction] = {
     "loss-of-streaming": FaultAction("buffer underrun with BUFE off: WRITE fails (3/0C/09)", (0x3, 0x0C, 0x09),
                                      "write"),
     "write-error": FaultAction("write error at an LBA (3/0C/00, information = LBA)", (0x3, 0x0C, 0x00), "write"),
+    # Real drives return fewer bytes than asked (the SG_IO residual): MMC-1 drives a page 2Ah
+    # of 18 bytes and disc information without the OPC table, USB bridges cut answers.
+    "short-answer": FaultAction("the answer of the command with opcode ``opcode`` (any when None) is cut "
+                                "to ``length`` bytes, status GOOD", applies_to="answer"),
 }
 
 
@@ -63,6 +67,8 @@ class Fault:
     count: int | None = 1
     after: int = 0
     lba: int | None = None
+    opcode: int | None = None  # short-answer: the command it cuts
+    length: int = 0  # short-answer: bytes left
 
     def __post_init__(self) -> None:
         if self.kind not in FAULTS:
@@ -81,13 +87,16 @@ class Fault:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Fault:
-        return cls(str(value["kind"]), value.get("count"), int(value.get("after", 0)), value.get("lba"))
+        return cls(str(value["kind"]), value.get("count"), int(value.get("after", 0)), value.get("lba"),
+                   value.get("opcode"), int(value.get("length", 0)))
 
 
-def matches(fault: Fault, category: str, lba_range: tuple[int, int] | None) -> bool:
+def matches(fault: Fault, category: str, lba_range: tuple[int, int] | None, opcode: int | None = None) -> bool:
     """Whether ``fault`` concerns a command of ``category`` ("medium", "write", "speed",
-    "any") touching ``lba_range`` (first, end)."""
+    "answer", "any") touching ``lba_range`` (first, end), with ``opcode``."""
     applies = fault.action.applies_to
+    if fault.opcode is not None and opcode != fault.opcode:
+        return False
     if (fault.action.transport is not None) != (category == "transport"):
         return False
     if category == "transport":
@@ -101,12 +110,14 @@ def matches(fault: Fault, category: str, lba_range: tuple[int, int] | None) -> b
     return True
 
 
-def take(faults: list[dict[str, Any]], category: str, lba_range: tuple[int, int] | None = None) -> Fault | None:
+def take(
+    faults: list[dict[str, Any]], category: str, lba_range: tuple[int, int] | None = None, opcode: int | None = None
+) -> Fault | None:
     """Find the first fault that fires for this command, updating ``faults`` in place
     (counting down ``after`` and ``count``, dropping spent faults)."""
     for i, raw in enumerate(faults):
         fault = Fault.from_json(raw)
-        if not matches(fault, category, lba_range):
+        if not matches(fault, category, lba_range, opcode):
             continue
         if fault.after > 0:
             raw["after"] = fault.after - 1
