@@ -50,3 +50,19 @@ def test_a_short_disc_information_stops_an_erase(make_drive: Any, length: int, e
     with pytest.raises(error):
         erase.erase_media()
     assert vdrive().faults == []
+
+
+def test_write_speeds_come_from_get_performance_else_page_2a(make_drive: Any) -> None:
+    from openimapi.mmc import performance, speed
+
+    rec = make_drive("dvd+r", model="dvd-writer")
+    fmt = openimapi.DiscFormat2Data()
+    fmt.recorder = rec
+    answer = rec.drive.run(performance.GetPerformance(performance.PerformanceType.WRITE_SPEED).to_command()).data
+    sent = {d.write_speed for d in performance.WriteSpeeds.from_bytes(answer).descriptors}
+    expected = {speed.sectors_per_second_from_kbps(s, speed.MediaFamily.DVD) for s in sent}
+    assert set(fmt.supported_write_speeds) == expected
+    old = make_drive("cd-r", name="old", model="mmc1-cd-writer")
+    assert old.drive.write_speeds() == []  # GET PERFORMANCE: invalid command operation code
+    page = old.drive.capabilities()
+    assert page.write_speeds and page.write_speeds[0] == page.max_write_speed
