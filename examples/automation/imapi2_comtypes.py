@@ -125,6 +125,9 @@ def burn_audio(index, tracks):
         stream.Type = AD_TYPE_BINARY
         stream.Open()
         stream.LoadFromFile(path)
+        stream.Position = stream.Size - stream.Size % 2352  # whole sectors only, as the SDK sample
+        stream.SetEOS()
+        stream.Position = 0
         writer.AddAudioTrack(stream)
     writer.ReleaseMedia()
     connection.disconnect()
