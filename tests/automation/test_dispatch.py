@@ -222,3 +222,16 @@ def test_install_registers_missing_modules_only() -> None:
 def test_module_runner_usage() -> None:
     proc = subprocess.run([sys.executable, "-m", "openimapi.automation"], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage" in proc.stderr
+
+
+def test_event_sources_and_objects_without_events() -> None:
+    class Sink:
+        def OnNotifyDeviceAdded(self, sender: object, uid: str) -> None:
+            raise AssertionError("never fired")
+
+    master = automation.DispatchWithEvents("IMAPI2.MsftDiscMaster2", Sink)
+    assert master.Count == 0
+    master.close()
+    with pytest.raises(automation.com_error) as info:
+        automation.DispatchWithEvents("IMAPI2.MsftDiscRecorder2", Sink)
+    assert automation.to_unsigned(info.value.hresult) == 0x80040200  # CONNECT_E_NOCONNECTION
