@@ -363,3 +363,14 @@ def test_retry_after_a_failed_burn(drive: Any, master: v1.DiscMaster, tmp_path: 
     out = subprocess.run(["xorriso", "-load", "sbsector", str(start), "-indev", str(iso), "-find", "/", "-type", "f"],
                          check=True, capture_output=True, text=True).stdout
     assert "'/keep.txt'" in out
+
+
+@pytest.mark.parametrize("model", ["dvd-rom", "mmc1-cd-writer"])
+def test_device_invalidtype(master: v1.DiscMaster, model: str) -> None:
+    from openimapi import virtual
+
+    virtual.create_drive("other", model=model).insert("cd-r")
+    with pytest.raises(errors.IMAPI_E_DEVICE_INVALIDTYPE):
+        v1.DiscRecorder().init("virtual:other")
+    master.set_active_disc_master_format(v1.IID_IJolietDiscMaster)
+    assert len(master.enum_disc_recorders()) == 0  # v1 lists only recorders it can drive

@@ -105,7 +105,8 @@ class DiscRecorder:
 
         Raises:
             IMAPI_E_DEVICE_NOTPRESENT: no such recorder (or it cannot be opened).
-            IMAPI_E_DEVICE_INVALIDTYPE: the device is not an MMC recorder, or records no CD.
+            IMAPI_E_DEVICE_INVALIDTYPE: the device records no CD, or (MMC-1) cannot list its
+                profiles and features with GET CONFIGURATION.
             E_FAIL: the object is bound already.
         """
         if self._v2 is not None:
@@ -120,7 +121,15 @@ class DiscRecorder:
             if isinstance(v1, errors.IMAPI_E_DEVICE_NOTACCESSIBLE):
                 raise v1 from exc
             raise errors.IMAPI_E_DEVICE_NOTPRESENT(str(exc)) from exc
-        if not writes_cd(v2):
+        try:
+            cd_writer = writes_cd(v2)
+        except errors.E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED as exc:
+            v2.close()  # an MMC-1 drive: its profiles and write features cannot be asked
+            raise errors.IMAPI_E_DEVICE_INVALIDTYPE(f"{address} does not answer GET CONFIGURATION") from exc
+        except errors.ImapiError as exc:
+            v2.close()
+            raise _device(exc) from exc
+        if not cd_writer:
             v2.close()
             raise errors.IMAPI_E_DEVICE_INVALIDTYPE(f"{address} does not record CD-R")
         self._v2 = v2
