@@ -52,7 +52,9 @@ def _fork(child: Callable[[int], None]) -> int:
         finally:
             os._exit(1)
     os.close(w)
-    ready, _, _ = select.select([r], [], [], 60)
+    poller = select.poll()  # poll, not select: the suite may hold descriptors numbered past 1024
+    poller.register(r, select.POLLIN)
+    ready = poller.poll(60_000)
     assert ready and os.read(r, 1) == b"r", "the writer never became ready"
     os.close(r)
     return pid
