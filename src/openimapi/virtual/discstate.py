@@ -10,6 +10,7 @@ when the request is wrong, and otherwise applies the change to ``self.s``. The c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -240,8 +241,12 @@ class DiscState:
     def refresh_progress(self) -> None:
         """Apply the progress record when it extends this disc.json (same generation)."""
         try:
-            raw = os.pread(self._progress(), PROGRESS.size, 0)
-        except (OSError, StoreError):
+            if self._progress_fd is not None:
+                raw = os.pread(self._progress_fd, PROGRESS.size, 0)
+            else:  # a read-only look (Disc, a fresh load) keeps no descriptor open
+                with open(self.folder / "progress", "rb") as f:
+                    raw = f.read(PROGRESS.size)
+        except OSError:
             return
         if len(raw) != PROGRESS.size:
             return
@@ -282,6 +287,10 @@ class DiscState:
         if self._progress_fd is not None:
             os.close(self._progress_fd)
             self._progress_fd = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def slot(self, lba: int) -> int:
         return lba + CD_SLOT_OFFSET if self.medium.is_cd else lba
