@@ -16,6 +16,8 @@ _LAZY: dict[str, str] = {
         "DiscFormat2Data",
         "DiscFormat2DataEventArgs",
         "DiscFormat2Erase",
+        "DiscFormat2TrackAtOnce",
+        "DiscFormat2TrackAtOnceEventArgs",
         "DiscMaster2",
         "DiscRecorder2",
         "MultisessionRandomWrite",

