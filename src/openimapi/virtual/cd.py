@@ -109,12 +109,77 @@ def send_cue_sheet(dev: Device, cmd: Command) -> bytes:
             isrc[str(c.payload[0])] = isrc.get(str(c.payload[0]), "") + c.text
     disc.s["isrc"].update(isrc)
     disc.s["cue"] = {"start": first, "written": 0, "leadout": leadout, "segments": segments}
+    lead_in = [e for e in entries if e.track == 0]
+    if lead_in and lead_in[0].data_form >> 6 == 1 and disc.medium.atip is not None:
+        # CD-TEXT: the host sends the lead-in's R-W packs (data form 41h), 96 bytes a block
+        disc.s["cue"]["text"] = {"start": disc.medium.atip.lead_in_lba, "written": 0, "done": False}
+        disc.s["cd_text"] = ""
     return b""
+
+
+def write_leadin_text(disc: DiscState, lba: int, blocks: int, data: bytes) -> None:
+    """Lead-in blocks of packed R-W: keep the distinct CD-TEXT packs (the list repeats).
+
+    Raises:
+        CheckCondition: not at the next lead-in address, or no CD-TEXT in the cue sheet.
+    """
+    from openimapi.cd.leadin_text import symbols_to_packs
+
+    text = disc.s["cue"].get("text")
+    if text is None:
+        raise cc.invalid_write_address(f"LBA {lba} lies in the lead-in")
+    expected = int(text["start"]) + int(text["written"])
+    if lba != expected or lba + blocks > -150:
+        raise cc.invalid_write_address(f"lead-in write at {lba}, expected {expected}")
+    packs = bytes.fromhex(disc.s.get("cd_text") or "")
+    raw = symbols_to_packs(data)
+    for i in range(0, len(raw), 18):
+        if text["done"]:
+            break
+        pack = raw[i : i + 18]
+        if packs and pack == packs[:18]:
+            text["done"] = True
+        else:
+            packs += pack
+    disc.s["cd_text"] = packs.hex()
+    text["written"] = int(text["written"]) + blocks
+
+
+@handler(0x42)
+def read_subchannel(dev: Device, cmd: Command) -> bytes:
+    """READ SUB-CHANNEL (MMC-6 6.30): formats 02h (media catalogue number) and 03h (ISRC)."""
+    disc = dev.medium()
+    fmt, track = cmd.cdb[3], cmd.cdb[6]
+    if not disc.medium.is_cd:
+        raise CheckCondition(0x5, 0x64, 0x00, "READ SUB-CHANNEL of a non-CD medium")
+    if not cmd.cdb[2] & 0x40:
+        return bytes(4)
+    body = bytearray(20)
+    body[0] = fmt
+    if fmt == 2:
+        mcn = str(disc.s.get("mcn") or "")
+        if mcn:
+            body[4] = 0x80
+            body[5:18] = mcn.encode("ascii")[:13].ljust(13, b"0")
+    elif fmt == 3:
+        if not 1 <= track <= len(disc.tracks):
+            raise cc.invalid_field(6)
+        body[1] = 0x10 | int(disc.tracks[track - 1]["control"])
+        body[2] = track
+        isrc = str(disc.s.get("isrc", {}).get(str(track), ""))
+        if isrc:
+            body[4] = 0x80
+            body[5:17] = isrc.encode("ascii")[:12].ljust(12, b"0")
+    else:
+        raise cc.invalid_field(3, message=f"READ SUB-CHANNEL format {fmt} is not emulated")
+    return bytes([0, 0x15]) + len(body).to_bytes(2, "big") + bytes(body)
 
 
 def sao_block_size(disc: DiscState, lba: int) -> int:
     """Bytes per block the host sends at ``lba`` of a disc-at-once write."""
     cue = disc.s["cue"]
+    if lba < -150 and cue.get("text") is not None:
+        return 96
     for start, end, form in cue["segments"]:
         if start <= lba < end:
             return mcue.cue_sheet_block_size(form) or 2352

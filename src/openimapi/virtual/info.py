@@ -270,7 +270,8 @@ def read_toc(dev: Device, cmd: Command) -> bytes:
                        a1=bytes([0, atip.low_speed << 4 | atip.high_speed, 0]) if disc.medium.rewritable else None,
                        ).to_bytes()
     if fmt == 5:
-        return mt.CdTextPacks(()).to_bytes()
+        packs = bytes.fromhex(str(disc.s.get("cd_text") or ""))
+        return mt.CdTextPacks(tuple(packs[i : i + 18] for i in range(0, len(packs), 18))).to_bytes()
     tracks = _toc_tracks(disc)
     if fmt == 3:
         entries = [mt.RawTocEntry.point_time(0, n, int(t["start"]), control=int(t["control"]))

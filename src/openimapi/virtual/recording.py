@@ -142,6 +142,11 @@ def _write_simulated(dev: Device, disc: DiscState, lba: int, blocks: int) -> Non
 
 def _write_sao(dev: Device, disc: DiscState, lba: int, blocks: int, data: bytes, test: bool) -> None:
     cue = disc.s["cue"]
+    if lba < -150:
+        from openimapi.virtual.cd import write_leadin_text
+
+        write_leadin_text(disc, lba, blocks, data)
+        return
     nwa = int(cue["start"]) + int(cue["written"])
     if lba != nwa:
         raise cc.invalid_write_address(f"SAO write at {lba}, expected {nwa}")
