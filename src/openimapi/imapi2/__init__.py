@@ -14,6 +14,8 @@ from openimapi.imapi2.multisession import (
     WriteEngine2EventArgs,
     WriteSpeedDescriptor,
 )
+from openimapi.imapi2.rawcd import DiscFormat2RawCD, DiscFormat2RawCDEventArgs
+from openimapi.imapi2.rawcd_image import RawCDImageCreator, RawCDImageTrackInfo
 from openimapi.imapi2.recorder import AdapterDescriptor, CommandResult, DeviceDescriptor, DiscMaster2, DiscRecorder2
 from openimapi.imapi2.streams import (
     BlockRange,
@@ -35,12 +37,16 @@ __all__ = [
     "DiscFormat2Data",
     "DiscFormat2DataEventArgs",
     "DiscFormat2Erase",
+    "DiscFormat2RawCD",
+    "DiscFormat2RawCDEventArgs",
     "DiscFormat2TrackAtOnce",
     "DiscFormat2TrackAtOnceEventArgs",
     "DiscMaster2",
     "DiscRecorder2",
     "MultisessionRandomWrite",
     "MultisessionSequential",
+    "RawCDImageCreator",
+    "RawCDImageTrackInfo",
     "StreamConcatenate",
     "StreamInterleave",
     "StreamPseudoRandomBased",
