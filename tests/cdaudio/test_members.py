@@ -15,6 +15,10 @@ REFERENCE = Path(__file__).resolve().parents[1] / "data/reference/members.tsv"
 CLASSES = {
     "DiscFormat2TrackAtOnce": ("IDiscFormat2", "IDiscFormat2TrackAtOnce", "IBurnVerification"),
     "DiscFormat2TrackAtOnceEventArgs": ("IWriteEngine2EventArgs", "IDiscFormat2TrackAtOnceEventArgs"),
+    "DiscFormat2RawCD": ("IDiscFormat2", "IDiscFormat2RawCD"),
+    "DiscFormat2RawCDEventArgs": ("IWriteEngine2EventArgs", "IDiscFormat2RawCDEventArgs"),
+    "RawCDImageCreator": ("IRawCDImageCreator",),
+    "RawCDImageTrackInfo": ("IRawCDImageTrackInfo",),
 }
 
 

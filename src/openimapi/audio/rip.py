@@ -57,7 +57,7 @@ def index0_start(drive: Drive, toc: AudioToc, number: int) -> int:
         n = min(75, lba - low)
         qs = _q(drive, lba - n, n)
         k = n
-        while k and _bcd(qs[k - 1][1]) == number and qs[k - 1][2] == 0:
+        while k and (qs[k - 1][0] & 0xF != 1 or (_bcd(qs[k - 1][1]) == number and qs[k - 1][2] == 0)):
             k -= 1
         if k:
             return lba - n + k

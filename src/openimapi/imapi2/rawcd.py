@@ -199,6 +199,26 @@ def read_layout(image: _Image) -> _Layout:
     return _Layout(first, tuple(starts), tuple(controls), tuple(pregaps), tuple(indexes), tuple(isrcs), mcn, leadout)
 
 
+def layout_of_image(image: Any) -> _Layout | None:
+    """The layout of a :class:`~openimapi.imapi2.rawcd_image.RawCDImage`, from its creator
+    (no need to read the image twice); None for any other stream."""
+    creator = getattr(image, "creator", None)
+    if creator is None or not hasattr(creator, "expected_table_of_contents"):
+        return None
+    toc = creator.expected_table_of_contents
+    first = toc[0][0]
+    starts = tuple(start for _, _, start in toc[:-1])
+    pregaps, indexes, isrcs = [], [], []
+    for i, (number, _, start) in enumerate(toc[:-1]):
+        info = creator.track_info(number)
+        before = starts[i - 1] + creator.track_info(number - 1).sector_count if i else -150
+        pregaps.append(before if i else start)
+        indexes.append(tuple(start + o for o in info.track_indexes[1:]))
+        isrcs.append(info.isrc.replace("-", ""))
+    return _Layout(first, starts, tuple(c for _, c, _ in toc[:-1]), tuple(pregaps), tuple(indexes),
+                   tuple(isrcs), creator.media_catalog_number, toc[-1][2])
+
+
 def _first_where(image: _Image, lo: int, hi: int, track: int, index: int) -> int:
     """First LBA in [lo, hi) whose Q says (track, index), searching back from ``hi``."""
     want = ((track // 10) << 4 | track % 10, index)
@@ -208,7 +228,7 @@ def _first_where(image: _Image, lo: int, hi: int, track: int, index: int) -> int
         n = min(150, lba - lo)
         qs = image.q(lba - n, n)
         k = n
-        while k > 0 and (qs[k - 1][1], _bcd(qs[k - 1][2])) == want:
+        while k > 0 and (qs[k - 1][0] & 0xF != 1 or (qs[k - 1][1], _bcd(qs[k - 1][2])) == want):  # MCN/ISRC: skip
             k -= 1
         found = lba - n + k
         if k:
@@ -399,7 +419,7 @@ class DiscFormat2RawCD(CdFormat):
                 raise errors.E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED(str(exc)) from exc
             try:
                 self._cancel.reset()
-                _RawJob(self, self._drive(), source, int(stream_lead_in_sectors)).run()
+                _RawJob(self, self._drive(), source, int(stream_lead_in_sectors), data).run()
             finally:
                 source.close()
         finally:
@@ -409,7 +429,7 @@ class DiscFormat2RawCD(CdFormat):
 class _RawJob:
     """One run of write_media2."""
 
-    def __init__(self, fmt: DiscFormat2RawCD, drive: Drive, source: Source, lead_in: int) -> None:
+    def __init__(self, fmt: DiscFormat2RawCD, drive: Drive, source: Source, lead_in: int, data: Any) -> None:
         self.fmt = fmt
         self.drive = drive
         self.started = time.monotonic()
@@ -418,6 +438,7 @@ class _RawJob:
             raise errors.E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED(
                 f"the stream is {source.size} bytes, not whole {RAW + sub}-byte sectors of {fmt._sector_type.name}")
         self.image = _Image(source, fmt._sector_type, lead_in)
+        self.data = data
         self.total = 0
         self.done = 0
 
@@ -439,7 +460,7 @@ class _RawJob:
         if self.image.first_lba > lead_in_start:
             raise errors.E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT(
                 f"the stream's lead-in starts at {self.image.first_lba}, the disc's at {lead_in_start}")
-        layout = read_layout(self.image)
+        layout = layout_of_image(self.data) or read_layout(self.image)
         if layout.leadout > fmt._disc_msf(20):
             raise errors.E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE(
                 f"the lead-out at {layout.leadout} lies past the last possible {fmt._disc_msf(20)}")

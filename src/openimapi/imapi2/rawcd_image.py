@@ -524,6 +524,11 @@ class RawCDImage(io.RawIOBase):
         out = (bits << 6).astype(np.uint8) | (p[:, None] << 7).astype(np.uint8) | rw
         return out.tobytes()
 
+    @property
+    def creator(self) -> RawCDImageCreator:
+        """The (read-only) creator this image was laid out from."""
+        return self._c
+
     def sectors_at(self, first: int, count: int) -> bytes:
         """Whole sectors ``first .. first + count - 1`` (0 = the image's first sector)."""
         out = bytearray()
