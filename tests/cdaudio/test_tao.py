@@ -76,3 +76,20 @@ def test_short_track_is_padded_and_disc_left_open(make_drive: Any) -> None:
     assert toc.leadout - toc.starts[0] == 300
     assert read_audio(rec.drive, 0, 300) == pcm(10, 4) + bytes(290 * SECTOR)
     assert vdrive().disc.status != "complete"
+
+
+def test_disc_id_vectors_agree_with_python_discid(data_dir: Any) -> None:
+    import json
+
+    import discid
+
+    from openimapi.imapi2.cdread import AudioToc
+
+    vectors = json.loads((data_dir / "captures/dataset_audio-cd-toc-vectors.json").read_text())["vectors"]
+    for v in vectors:
+        offsets = [int(o) for o in v["offsets"]]
+        first, sectors = int(v["first"]), int(v["sectors"])
+        ref = discid.put(first, first + len(offsets) - 1, sectors, offsets)
+        toc = AudioToc(first, tuple(o - 150 for o in offsets), sectors - 150, (0,) * len(offsets))
+        assert toc.musicbrainz_id == ref.id == v["musicbrainz_id"]
+        assert toc.freedb_id == ref.freedb_id

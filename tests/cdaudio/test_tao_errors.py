@@ -161,7 +161,7 @@ class _Huge:
     ("fault", "error"),
     [
         ("loss-of-streaming", errors.E_IMAPI_LOSS_OF_STREAMING),
-        ("write-error", errors.ImapiError),
+        ("write-error", errors.E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE),
         ("speed-mismatch", errors.E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH),
         ("write-protected", errors.E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED),
     ],
