@@ -167,6 +167,7 @@ class _Huge:
     ],
 )
 def test_add_audio_track_device_errors(make_drive: Any, fault: str, error: type) -> None:
+    """Faults in the middle of the track (after three commands)."""
     fmt = tao(make_drive("cd-r"))
     fmt.prepare_media()
     if fault == "loss-of-streaming":
@@ -187,4 +188,29 @@ def test_track_limit(make_drive: Any) -> None:
         fmt.add_audio_track(track)
     with pytest.raises(errors.E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED):
         fmt.add_audio_track(track)
+    fmt.release_media()
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("no-medium", errors.E_IMAPI_RECORDER_MEDIA_NO_MEDIA),
+        ("becoming-ready", errors.E_IMAPI_RECORDER_MEDIA_BECOMING_READY),
+        ("format-in-progress", errors.E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS),
+        ("upside-down", errors.E_IMAPI_RECORDER_MEDIA_UPSIDE_DOWN),
+        ("busy", errors.E_IMAPI_RECORDER_MEDIA_BUSY),
+        ("incompatible-medium", errors.E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE),
+        ("timeout", errors.E_IMAPI_RECORDER_COMMAND_TIMEOUT),
+        ("device-gone", errors.HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST),
+        ("locked", errors.E_IMAPI_RECORDER_LOCKED),
+    ],
+)
+def test_add_audio_track_when_the_drive_fails_from_the_start(make_drive: Any, fault: str, error: type) -> None:
+    fmt = tao(make_drive("cd-r"))
+    fmt.prepare_media()
+    vdrive().inject_fault(fault, count=None)
+    with pytest.raises(error):
+        fmt.add_audio_track(pcm(300, 6))
+    vdrive().clear_faults()
+    fmt.add_audio_track(pcm(300, 6))  # the object recovers once the drive does
     fmt.release_media()
