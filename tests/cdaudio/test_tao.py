@@ -93,3 +93,31 @@ def test_disc_id_vectors_agree_with_python_discid(data_dir: Any) -> None:
         toc = AudioToc(first, tuple(o - 150 for o in offsets), sectors - 150, (0,) * len(offsets))
         assert toc.musicbrainz_id == ref.id == v["musicbrainz_id"]
         assert toc.freedb_id == ref.freedb_id
+
+
+@pytest.mark.parametrize("cls_name", ["DiscFormat2TrackAtOnce", "DiscFormat2RawCD"])
+def test_speeds(make_drive: Any, cls_name: str) -> None:
+    from openimapi.errors import SuccessCode
+
+    fmt = getattr(openimapi, cls_name)()
+    no_recorder = errors.E_IMAPI_DF2TAO_NO_RECORDER_SPECIFIED if "Track" in cls_name else \
+        errors.E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED
+    with pytest.raises(errors.E_IMAPI_RECORDER_REQUIRED):
+        fmt.set_write_speed(-1, False)
+    for name in ("current_write_speed", "current_rotation_type_is_pure_cav", "supported_write_speeds",
+                 "supported_write_speed_descriptors"):
+        with pytest.raises(no_recorder):
+            getattr(fmt, name)
+    fmt.recorder = make_drive("cd-r")
+    fmt.client_name = "pytest"
+    speeds = fmt.supported_write_speeds
+    assert speeds and speeds == sorted(speeds, reverse=True)
+    assert {d.write_speed for d in fmt.supported_write_speed_descriptors} == set(speeds)
+    assert fmt.set_write_speed(-1, False) == SuccessCode.S_OK
+    assert fmt.requested_write_speed == -1 and not fmt.requested_rotation_type_is_pure_cav
+    assert fmt.set_write_speed(speeds[-1], False) in (SuccessCode.S_OK, SuccessCode.S_IMAPI_SPEEDADJUSTED)
+    assert fmt.current_write_speed > 0
+    with pytest.raises(errors.E_INVALIDARG):
+        fmt.set_write_speed(-5, False)
+    fmt.prepare_media()
+    fmt.release_media()
