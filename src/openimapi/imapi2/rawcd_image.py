@@ -90,8 +90,12 @@ class _Data:
         elif hasattr(data, "read") and hasattr(data, "seek"):
             self._file = data
             here = data.tell()
-            self.size = data.seek(0, io.SEEK_END) - here
-            data.seek(here)
+            known = getattr(data, "size", None)  # e.g. an AudioSource: no decoding to the end to learn it
+            if isinstance(known, int) and not isinstance(known, bool):
+                self.size = known - here
+            else:
+                self.size = data.seek(0, io.SEEK_END) - here
+                data.seek(here)
             self._base = here
         else:
             raise errors.E_INVALIDARG("track data must be bytes, a path or a seekable binary stream")
