@@ -71,10 +71,13 @@ def test_short_track_is_padded_and_disc_left_open(make_drive: Any) -> None:
     with pytest.raises(errors.E_IMAPI_DF2TAO_MEDIA_IS_PREPARED):
         fmt.do_not_finalize_media = False
     fmt.add_audio_track(pcm(10, 4))
+    odd = pcm(301, 5)[:-1000]  # a partial last sector is padded with silence
+    fmt.add_audio_track(io.BytesIO(odd))
     fmt.release_media()
     toc = read_toc(rec.drive)
-    assert toc.leadout - toc.starts[0] == 300
+    assert toc.starts[1] - toc.starts[0] == 450 and toc.leadout - toc.starts[1] == 301
     assert read_audio(rec.drive, 0, 300) == pcm(10, 4) + bytes(290 * SECTOR)
+    assert read_audio(rec.drive, toc.starts[1], 301) == odd + bytes(1000)
     assert vdrive().disc.status != "complete"
 
 

@@ -126,7 +126,7 @@ def test_add_audio_track_errors(make_drive: Any, tmp_path: Any) -> None:
         fmt.add_audio_track(None)
     with pytest.raises(errors.E_INVALIDARG):
         fmt.add_audio_track(42)
-    for bad in (b"", bytes(SECTOR + 1), str(tmp_path / "missing.pcm"), object()):
+    for bad in (b"", bytes(SECTOR + 2), str(tmp_path / "missing.pcm"), object()):
         with pytest.raises(errors.E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED):
             fmt.add_audio_track(bad)
     free = fmt.free_sectors_on_media

@@ -11,8 +11,8 @@ release_media closes the session (CLOSE TRACK/SESSION 010b; the drive finalizes 
 page 05 asked for more sessions), unlocks and releases the recorder.
 
 Tracks shorter than 4 s (300 sectors, the Red Book minimum) are padded with digital
-silence; a stream whose size is not a whole number of 2352-byte sectors is refused
-(Microsoft's sample trims its streams to whole sectors before calling).
+silence, and so is a last partial sector (Microsoft's sample trims its streams to whole
+sectors itself); a stream that is not a whole number of 4-byte stereo frames is refused.
 """
 
 from __future__ import annotations
@@ -238,8 +238,9 @@ class DiscFormat2TrackAtOnce(CdFormat):
         self._cancel.cancel()
 
     def add_audio_track(self, data: Any) -> None:
-        """Write one audio track: 44.1 kHz 16-bit stereo PCM (little-endian, no header), a whole
-        number of 2352-byte sectors; bytes, a path, a binary stream or an AudioSource.
+        """Write one audio track: 44.1 kHz 16-bit stereo PCM (little-endian, no header; a last
+        partial sector and tracks under 4 s are padded with silence); bytes, a path, a binary
+        stream or an AudioSource.
 
         Raises:
             E_IMAPI_DF2TAO_MEDIA_IS_NOT_PREPARED: prepare_media was not called.
@@ -247,7 +248,7 @@ class DiscFormat2TrackAtOnce(CdFormat):
             E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED: the disc holds 99 tracks.
             E_POINTER: ``data`` is None.
             E_INVALIDARG: ``data`` is a number, not a stream.
-            E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED: unreadable, empty or not whole sectors.
+            E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED: unreadable, empty or not whole stereo frames.
             E_IMAPI_DF2TAO_NOT_ENOUGH_SPACE: the track does not fit (checked before writing).
             E_IMAPI_REQUEST_CANCELLED: cancel_add_track was called.
             ImapiError: the documented error of a device failure.
@@ -267,9 +268,9 @@ class DiscFormat2TrackAtOnce(CdFormat):
             except SourceError as exc:
                 raise errors.E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED(str(exc)) from exc
             try:
-                if source.size == 0 or source.size % SECTOR:
+                if source.size == 0 or source.size % 4:
                     raise errors.E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED(
-                        f"the stream is {source.size} bytes, not a positive multiple of {SECTOR}")
+                        f"the stream is {source.size} bytes, not a positive number of 4-byte stereo frames")
                 self._cancel.reset()
                 _Track(self, recorder.drive, source, len(self._tracks) + 1).run()
             finally:
@@ -286,8 +287,9 @@ class _Track:
         self.drive = drive
         self.source = source
         self.number = number
-        self.sectors = source.size // SECTOR
-        self.padded = max(self.sectors, MIN_TRACK)
+        self.sectors = source.size // SECTOR  # whole sectors; a partial last one is padded with silence
+        self.tail = source.size % SECTOR
+        self.padded = max(self.sectors + (1 if self.tail else 0), MIN_TRACK)
         self.started = time.monotonic()
         self.start = 0
 
@@ -331,12 +333,16 @@ class _Track:
 
         sums: list[Any] = []
         try:
-            result = write_section(self.drive.transport, self.source, self.start, self.sectors, options=opts,
-                                   on_progress=on_progress, cancel=fmt._cancel)
-            sums.append(result.checksums)
+            if self.sectors:
+                result = write_section(self.drive.transport, self.source, self.start, self.sectors, options=opts,
+                                       on_progress=on_progress, cancel=fmt._cancel)
+                sums.append(result.checksums)
             if self.padded > self.sectors:
                 pad = self.padded - self.sectors
-                result = write_section(self.drive.transport, open_source(bytes(pad * SECTOR)),
+                if self.tail and self.source.seekable:
+                    self.source.seek(self.sectors * SECTOR)
+                last = self.source.read(self.tail) if self.tail else b""
+                result = write_section(self.drive.transport, open_source(last + bytes(pad * SECTOR - len(last))),
                                        self.start + self.sectors, pad, options=opts, cancel=fmt._cancel)
                 sums.append(result.checksums)
             self.emit(TA.IMAPI_FORMAT2_TAO_WRITE_ACTION_FINISHING)
