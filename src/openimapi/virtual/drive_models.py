@@ -69,11 +69,6 @@ DRIVE_MODELS: dict[str, DriveModel] = {
         "cd-writer", "PLEXTOR", "CD-R   PX-W4824A", "1.04", profiles=(0x08, 0x09, 0x0A), writes=(0x09, 0x0A),
         buffer_size=2_394_336, max_read={"cd": 48},
     ),
-    "dvd-rom": DriveModel(
-        "dvd-rom", "TSSTcorp", "DVD-ROM SH-118CB", "D100", profiles=(0x10, 0x0A, 0x09, 0x08), writes=(),
-        buffer_size=256 * 1024, max_read={"cd": 48, "dvd": 16}, bufe=False, test_write=False, cd_raw=False,
-        dvd_minus_test_write=False,
-    ),
     "dvd-writer": DriveModel(
         "dvd-writer", "HL-DT-ST", "DVDRAM GH22LS40", "LL01",
         profiles=(0x12, 0x15, 0x16, 0x2B, 0x1B, 0x1A, 0x14, 0x13, 0x11, 0x10, 0x0A, 0x09, 0x08),
