@@ -9,7 +9,6 @@ default the system temporary folder), deleted when the content is discarded.
 from __future__ import annotations
 
 import errno
-import importlib
 import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from openimapi.imapi1._format import Burn, FormatBase
 from openimapi.imapi1.master import IID_IRedbookDiscMaster
 from openimapi.imapi1.recorder import CLIENT
 from openimapi.imapi2.media import MediaState
+from openimapi.imapi2.tao import DiscFormat2TrackAtOnce
 
 if TYPE_CHECKING:
     from openimapi.imapi1.recorder import DiscRecorder
@@ -226,13 +226,9 @@ class RedbookDiscMaster(FormatBase):
             raise errors.IMAPI_E_INVALIDIMAGE("no audio track is staged")
 
     def _record(self, recorder: DiscRecorder, state: MediaState, simulate: bool) -> None:
-        try:
-            tao = importlib.import_module("openimapi.imapi2.tao")
-        except ModuleNotFoundError as exc:  # DiscFormat2TrackAtOnce lands with the audio issue
-            raise errors.IMAPI_E_GENERIC("track-at-once recording (DiscFormat2TrackAtOnce) is not installed") from exc
         if not state.blank:
             raise errors.IMAPI_E_CANNOT_WRITE_TO_MEDIA("audio is recorded on blank discs only")
-        writer = tao.DiscFormat2TrackAtOnce()
+        writer = DiscFormat2TrackAtOnce()
         writer.recorder = recorder.recorder2
         writer.client_name = CLIENT
         writer.test_write = simulate

@@ -74,6 +74,7 @@ class DiscFormat2TrackAtOnce(CdFormat):
     def __init__(self) -> None:
         super().__init__()
         self._do_not_finalize = False
+        self._test_write = False
         self._verification = VL.IMAPI_BURN_VERIFICATION_QUICK
         self._cancel = CancelToken()
         self._total = 0
@@ -99,6 +100,18 @@ class DiscFormat2TrackAtOnce(CdFormat):
             if not blank:
                 raise errors.E_IMAPI_DF2TAO_PROPERTY_FOR_BLANK_MEDIA_ONLY("the disc in the recorder is not blank")
         self._do_not_finalize = bool(value)
+
+    @property
+    def test_write(self) -> bool:
+        """Simulate the tracks (not an IMAPI2 member; IMAPI v1's RecordDisc(simulate) uses it):
+        page 05h Test Write, so the drive goes through the motions and records nothing; the
+        session is not closed and no track is verified."""
+        return self._test_write
+
+    @test_write.setter
+    def test_write(self, value: bool) -> None:
+        self._check_not_prepared()
+        self._test_write = bool(value)
 
     @property
     def burn_verification_level(self) -> VL:
@@ -192,7 +205,8 @@ class DiscFormat2TrackAtOnce(CdFormat):
         page = bytearray(drive.mode_sense(0x05))
         if len(page) < 16:
             raise errors.E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS("write parameters page too short")
-        page[2] = (0 if self._buffer_underrun_free_disabled else 0x40) | 1  # BUFE, write type TAO
+        test = 0x10 if self._test_write else 0  # Test Write (MMC-6 7.5.4.2)
+        page[2] = (0 if self._buffer_underrun_free_disabled else 0x40) | test | 1  # BUFE, write type TAO
         page[3] = (3 if self._do_not_finalize else 0) << 6 | 0  # multi-session, track mode: audio
         page[4] = 0  # data block type 0: raw 2352-byte sectors
         page[8] = 0  # session format CD-DA / CD-ROM
@@ -222,7 +236,8 @@ class DiscFormat2TrackAtOnce(CdFormat):
             if self._tracks:
                 drive = self._drive()
                 drive.synchronize_cache()
-                drive.close(2)
+                if not self._test_write:
+                    drive.close(2)
         finally:
             self._unprepare()
 
@@ -323,7 +338,7 @@ class _Track:
             raise errors.E_IMAPI_DF2TAO_NOT_ENOUGH_SPACE(
                 f"the track needs {self.padded} sectors, the disc has {info.free_blocks} free")
         self.start = info.next_writable
-        verify = fmt.burn_verification_level != VL.IMAPI_BURN_VERIFICATION_NONE
+        verify = fmt.burn_verification_level != VL.IMAPI_BURN_VERIFICATION_NONE and not fmt.test_write
         opts = WriteOptions(sector_size=SECTOR, transfer_blocks=fmt.transfer_blocks, checksums=verify)
         written = {"last": self.start - 1}
 
