@@ -18,6 +18,7 @@ from openimapi.cli.erase import erase
 from openimapi.cli.info import info
 from openimapi.cli.mkiso import mkiso
 from openimapi.cli.read import read
+from openimapi.cli.rip import rip
 from openimapi.cli.trace import trace
 from openimapi.cli.verify import verify
 from openimapi.cli.virtual import virtual_group
@@ -30,7 +31,7 @@ def cli() -> None:
     """Master and record CD, DVD and BD media: IMAPI2 on Linux."""
 
 
-for _command in (audio, burn, close_tray, eject, erase, info, mkiso, read, verify, write):
+for _command in (audio, burn, close_tray, eject, erase, info, mkiso, read, rip, verify, write):
     cli.add_command(_command)
 cli.add_command(demo)
 cli.add_command(drives)

@@ -35,18 +35,23 @@ def write(image: str, close: bool, speed: float | None, verify: str, eject: bool
     """Write an ISO image to a disc, sector for sector (to a blank disc, or as a new
     session at the next writable address of an appendable one).
 
-    BIN/CUE images (raw CD, audio) need raw CD writing (DiscFormat2RawCD), which this
-    version does not have yet; the command says so.
+    A CUE sheet (IMAGE.cue with one BINARY file of audio tracks, as 'openimapi rip --cue'
+    and 'openimapi virtual export NAME disc.cue' write them) is recorded disc-at-once with
+    its CD-TEXT, ISRCs and catalogue number.
 
     \b
     Examples:
       openimapi write debian.iso
       openimapi write backup.iso --verify full --close --eject
+      openimapi write album.cue
     """
     check_inputs([image])
-    if image.lower().endswith((".cue", ".bin", ".toc")):
-        raise CliError("writing BIN/CUE images needs raw CD writing, which this version of openimapi lacks",
-                       "write an ISO image, or burn the files with: openimapi burn", EXIT_USAGE)
+    if image.lower().endswith(".cue"):
+        _write_cue(image, speed, eject, opts)
+        return
+    if image.lower().endswith(".bin"):
+        raise CliError("give the .cue sheet of a BIN image, not the .bin", "e.g. openimapi write disc.cue",
+                       EXIT_USAGE)
     size = os.path.getsize(image)
     if size == 0 or size % 2048:
         raise CliError(f"{image} is not an ISO image ({size} bytes, not a multiple of 2048)",
@@ -76,3 +81,48 @@ def write(image: str, close: bool, speed: float | None, verify: str, eject: bool
                 rec.eject_media()
         finally:
             rec.release_exclusive_access()
+
+
+def _write_cue(path: str, speed: float | None, eject: bool, opts: Options) -> None:
+    from openimapi.cli._audiocd import RAW, FileSlice, cd_text, write_dao
+    from openimapi.cli._cue import read_cue
+
+    sheet = read_cue(path)
+    check_inputs([sheet.bin_path])
+    size = os.path.getsize(sheet.bin_path)
+    if size % RAW:
+        raise CliError(f"{sheet.bin_path} is not raw CD audio ({size} bytes, not a multiple of {RAW})", "",
+                       EXIT_USAGE)
+    if sheet.tracks[0].index1 != 0:
+        raise CliError(f"{path}: track 1 must start at 00:00:00", "", EXIT_USAGE)
+    gaps = sheet.gaps()
+    if any(g not in (0, 150) for g in gaps) or (0 in gaps and 150 in gaps):
+        raise CliError(f"{path}: pre-gaps must all be 2 seconds or all none", "", EXIT_USAGE)
+    spans = sheet.track_frames(size // RAW)
+    streams = [FileSlice(sheet.bin_path, first * RAW, count * RAW) for first, count in spans]
+    tracks = [{k: v for k, v in (("title", t.title), ("performer", t.performer)) if v} for t in sheet.tracks]
+    text = cd_text(sheet.title, sheet.performer, tracks)
+    try:
+        with recorder(opts) as rec:
+            rec.acquire_exclusive_access(False, CLIENT)
+            try:
+                loader = autoloader_of(rec.active_disc_recorder)
+                if loader is not None:
+                    disc = loader.disc
+                    if disc is None or disc.status != "blank" or not disc.media.startswith("cd-r"):
+                        loader.load_blank(size // RAW + 150)
+                say(opts, f"writing {path} ({len(spans)} audio track(s), {size // RAW / 75 / 60:.1f} minutes) "
+                          f"disc-at-once to {rec.active_disc_recorder}")
+                write_dao(rec, streams, opts, gaps=bool(gaps and gaps[0]), text=text, mcn=sheet.catalog,
+                          isrcs=[t.isrc for t in sheet.tracks], speed=speed)
+                say(opts, "done: the disc is finalized")
+                if opts.json:
+                    emit_json("completed", drive=rec.active_disc_recorder, image=path, tracks=len(spans),
+                              sectors=size // RAW)
+                if eject:
+                    rec.eject_media()
+            finally:
+                rec.release_exclusive_access()
+    finally:
+        for stream in streams:
+            stream.close()
