@@ -17,6 +17,7 @@ from openimapi.mmc import (
     FormattableDescriptor,
     Msf,
     OpcEntry,
+    PowResources,
     ReadCapacity,
     ReadCapacityData,
     ReadDiscInformation,
@@ -24,6 +25,7 @@ from openimapi.mmc import (
     ReadTrackInformation,
     SessionState,
     TrackInformation,
+    TrackResources,
 )
 from openimapi.mmc.codec import OPCODES, InvalidCdbField, MalformedData
 
@@ -207,3 +209,17 @@ def test_format_capacities_bytes_exact() -> None:
         FormatCapacities.from_bytes(H("00000008 00000000 00 000800".replace(" ", "")))
     with pytest.raises(ValueError, match="reserved"):
         CapacityDescriptor(1, 0)
+
+
+def test_track_and_pow_resources_bytes_exact() -> None:
+    """Disc information data types 001b and 010b (MMC-6 tables 511 and 512)."""
+    tracks = TrackResources(99, 3, 96, 95)
+    assert tracks.to_bytes() == H("000a2000 0063 0003 0060 005f".replace(" ", ""))
+    assert TrackResources.from_bytes(tracks.to_bytes()) == tracks
+    pow_ = PowResources(16843040, 0, 0)
+    assert pow_.to_bytes() == H("000e4000 01010120 00000000 00000000".replace(" ", ""))
+    assert PowResources.from_bytes(pow_.to_bytes()) == pow_
+    with pytest.raises(MalformedData, match="expected 2"):
+        PowResources.from_bytes(tracks.to_bytes() + bytes(4))
+    with pytest.raises(MalformedData, match="expected 1"):
+        TrackResources.from_bytes(pow_.to_bytes())

@@ -39,6 +39,7 @@ from openimapi.mmc import (
     Msf,
     NominalPerformance,
     Performance,
+    PowResources,
     ProfileDescriptor,
     ReadCapacityData,
     ReadToc,
@@ -441,6 +442,19 @@ def test_mediainfo_layer_boundary(cap: Capture, sec: dict[str, list[tuple[str, s
     back = LayerBoundaryInformation.from_bytes(info.to_bytes())
     assert back == info and not back.init_status
     assert back.l0_capacity == cap.stated["summary"].get("l0_data_zone_capacity", back.l0_capacity) == 2086912
+
+
+@pytest.mark.parametrize(("cap", "sec"), [p for p in REPORTS if "POW RESOURCES INFORMATION" in p.values[1]])
+def test_mediainfo_pow_resources(cap: Capture, sec: dict[str, list[tuple[str, str]]]) -> None:
+    """READ DISC INFORMATION data type 010b on BD-R SRM+POW (vectors built from MMC; the
+    replacement counts look like garbage, 0x0101xxxx, and are kept as the drives sent them)."""
+    pairs = sec["POW RESOURCES INFORMATION"]
+    values = [int(_get(pairs, k) or "") for k in ("Remaining Replacements", "Remaining Map Entries",
+                                                   "Remaining Updates")]
+    info = PowResources(*values)
+    back = PowResources.from_bytes(info.to_bytes())
+    assert back == info and back.replacements >> 16 == 0x0101
+    assert back.replacements == cap.stated["summary"].get("pow_remaining_replacements", back.replacements)
 
 
 _TOC_LINE = re.compile(r"^([0-9a-f]{2})@(\d+)$")

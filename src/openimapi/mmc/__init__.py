@@ -25,6 +25,7 @@ from openimapi.mmc.disc import (
     FormatCapacities,
     FormattableDescriptor,
     OpcEntry,
+    PowResources,
     ReadCapacity,
     ReadCapacityData,
     ReadDiscInformation,
@@ -32,6 +33,7 @@ from openimapi.mmc.disc import (
     ReadTrackInformation,
     SessionState,
     TrackInformation,
+    TrackResources,
 )
 from openimapi.mmc.drive import (
     BufferCapacity,
@@ -275,7 +277,8 @@ __all__ += [  # GET CONFIGURATION, disc/track information, capacities, TOC (mmc.
     "FeatureInfo", "FormatCapacities", "FormattableDescriptor", "FullToc", "GetConfiguration", "MediaFamily",
     "Msf", "OpcEntry", "ProfileDescriptor", "ProfileInfo", "RawTocEntry", "ReadCapacity", "ReadCapacityData",
     "ReadDiscInformation", "ReadFormatCapacities", "ReadToc", "ReadTrackInformation", "RequestType",
-    "SessionInfo", "SessionState", "Toc", "TocEntry", "TocFormat", "TrackInformation", "bcd_to_int",
+    "SessionInfo", "SessionState", "Toc", "TrackResources", "PowResources", "TocEntry", "TocFormat",
+    "TrackInformation", "bcd_to_int",
     "cd_text_crc", "decode_feature", "feature_info", "int_to_bcd", "lba_to_msf", "msf_to_lba", "profile_info",
 ]
 __all__ += [  # READ DISC STRUCTURE, GET PERFORMANCE (mmc.structure, mmc.performance)

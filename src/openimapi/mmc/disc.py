@@ -28,6 +28,7 @@ __all__ = [
     "FormatCapacities",
     "FormattableDescriptor",
     "OpcEntry",
+    "PowResources",
     "ReadCapacity",
     "ReadCapacityData",
     "ReadDiscInformation",
@@ -35,6 +36,7 @@ __all__ = [
     "ReadTrackInformation",
     "SessionState",
     "TrackInformation",
+    "TrackResources",
 ]
 
 
@@ -245,6 +247,76 @@ class DiscInformation:
             )
         except ValueError as exc:
             raise MalformedData(f"disc information: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class TrackResources:
+    """Disc information data type 001b, track resources: maximum possible number of
+    tracks on the disc, number of assigned tracks, maximum and current number of
+    appendable tracks.
+
+    Raises:
+        ValueError: a field out of range.
+    """
+
+    max_tracks: int = 99
+    assigned_tracks: int = 0
+    max_appendable_tracks: int = 99
+    appendable_tracks: int = 99
+
+    def __post_init__(self) -> None:
+        for name in ("max_tracks", "assigned_tracks", "max_appendable_tracks", "appendable_tracks"):
+            check_uint(name, getattr(self, name), 16)
+
+    def to_bytes(self) -> bytes:
+        values = (self.max_tracks, self.assigned_tracks, self.max_appendable_tracks, self.appendable_tracks)
+        return bytes((0, 10, 1 << 5, 0)) + b"".join(v.to_bytes(2, "big") for v in values)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TrackResources:
+        """Decode the 12-byte answer.
+
+        Raises:
+            MalformedData: fewer than 12 bytes, or another data type.
+        """
+        data = require_length(data, 12, "track resources")
+        if data[2] >> 5 != 1:
+            raise MalformedData(f"disc information data type {data[2] >> 5}, expected 1 (track resources)")
+        return cls(*(get_u(data, o, 2) for o in (4, 6, 8, 10)))
+
+
+@dataclass(frozen=True, slots=True)
+class PowResources:
+    """Disc information data type 010b, BD-R pseudo-overwrite resources: remaining POW
+    replacements, remaining POW reallocation map entries, remaining POW updates.
+
+    Raises:
+        ValueError: a field out of range.
+    """
+
+    replacements: int = 0
+    map_entries: int = 0
+    updates: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("replacements", "map_entries", "updates"):
+            check_uint(name, getattr(self, name), 32)
+
+    def to_bytes(self) -> bytes:
+        values = (self.replacements, self.map_entries, self.updates)
+        return bytes((0, 14, 2 << 5, 0)) + b"".join(v.to_bytes(4, "big") for v in values)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PowResources:
+        """Decode the 16-byte answer.
+
+        Raises:
+            MalformedData: fewer than 16 bytes, or another data type.
+        """
+        data = require_length(data, 16, "POW resources")
+        if data[2] >> 5 != 2:
+            raise MalformedData(f"disc information data type {data[2] >> 5}, expected 2 (POW resources)")
+        return cls(get_u(data, 4, 4), get_u(data, 8, 4), get_u(data, 12, 4))
 
 
 def _msf_of(value: int) -> Msf | None:
