@@ -22,6 +22,7 @@ address                    backend
 
 from __future__ import annotations
 
+import abc
 import importlib
 import re
 from dataclasses import dataclass
@@ -75,11 +76,12 @@ class Transport(Protocol):
     ) -> None: ...
 
 
-class TransportBase:
-    """Context-manager plumbing shared by the backends."""
+class TransportBase(abc.ABC):
+    """Context-manager plumbing shared by the backends; each defines ``close``."""
 
-    def close(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the device; closing twice is harmless."""
 
     def __enter__(self) -> TransportBase:
         return self
