@@ -15,9 +15,10 @@ disc-at-once write start at LBA -150 (MMC-6 4.2.3.5; cdrdao sends ``2a 00 ff ff 
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from openimapi.mmc._mmcbits import (
     LBA_MAX,
@@ -90,9 +91,74 @@ def _data_from_command(command: Command, opcode: int) -> bytes:
 # --------------------------------------------------------------------------- WRITE(10)
 
 
+class _BlockWrite:
+    """What WRITE(10) and WRITE(12) share: a data-out phase of whole blocks, built on the
+    host from data and parsed on the device from CDB plus data."""
+
+    __slots__ = ()
+    NAME: ClassVar[str]
+    OPCODE: ClassVar[int]
+    lba: int
+    transfer_length: int
+    data: bytes
+    block_size: int
+
+    if TYPE_CHECKING:
+
+        def __init__(self, lba: int, transfer_length: int, data: bytes = b"", block_size: int = ...,
+                     *, fua: bool = ...) -> None: ...
+
+        def to_cdb(self) -> bytes: ...
+
+        @classmethod
+        def from_cdb(cls, cdb: bytes, *, block_size: int = ...) -> Self: ...
+
+    @property
+    def data_length(self) -> int:
+        """Bytes the data-out phase carries: ``transfer_length * block_size``."""
+        return self.transfer_length * self.block_size
+
+    def to_command(self, timeout: float = DEFAULT_TIMEOUT) -> Command:
+        """Build the command with its data out.
+
+        Raises:
+            ValueError: blocks to transfer but no data.
+        """
+        _check_data(self.NAME, self.data, self.transfer_length, self.block_size, True)
+        return Command(cdb=self.to_cdb(), data_out=self.data, timeout=timeout, name=self.NAME)
+
+    @classmethod
+    def for_data(cls, lba: int, data: bytes, block_size: int = BLOCK_SIZE_DATA, *, fua: bool = False) -> Self:
+        """The command writing ``data`` (whole blocks of ``block_size``) at ``lba``.
+
+        Raises:
+            ValueError: ``data`` is not a whole number of blocks, or a field out of range.
+        """
+        blocks, rest = divmod(len(data), block_size)
+        if rest:
+            raise ValueError(f"{len(data)} bytes is not a whole number of {block_size}-byte blocks")
+        return cls(lba, blocks, bytes(data), block_size, fua=fua)
+
+    @classmethod
+    def from_command(cls, command: Command, *, block_size: int = BLOCK_SIZE_DATA) -> Self:
+        """Parse CDB and data out, as a device receives them.
+
+        Raises:
+            InvalidCdbField: as ``from_cdb``.
+            MalformedData: the data length does not match the transfer length.
+        """
+        head = cls.from_cdb(command.cdb, block_size=block_size)
+        data = _data_from_command(command, cls.OPCODE)
+        if len(data) != head.data_length:
+            raise MalformedData(f"{cls.NAME}: {len(data)} bytes of data, CDB asks for {head.data_length}")
+        return cast(Self, dataclasses.replace(cast(Any, head), data=data))
+
+
+
+
 @register
 @dataclass(frozen=True, slots=True)
-class Write10:
+class Write10(_BlockWrite):
     """WRITE (10), opcode 2Ah (MMC-6 6.44): write ``transfer_length`` blocks at ``lba``.
 
     CDB: byte 1 DPO (bit 4), FUA (bit 3), TSR (bit 2); bytes 2-5 LBA; bytes 7-8 transfer
@@ -123,37 +189,11 @@ class Write10:
         for name in ("fua", "dpo", "tsr"):
             check_bool(name, getattr(self, name))
 
-    @property
-    def data_length(self) -> int:
-        """Bytes the data-out phase carries: ``transfer_length * block_size``."""
-        return self.transfer_length * self.block_size
-
     def to_cdb(self) -> bytes:
         """The 10-byte CDB."""
         flags = self.dpo << 4 | self.fua << 3 | self.tsr << 2
         length = self.transfer_length.to_bytes(2, "big")
         return bytes((self.OPCODE, flags)) + put_s32(self.lba) + b"\x00" + length + b"\x00"
-
-    def to_command(self, timeout: float = DEFAULT_TIMEOUT) -> Command:
-        """Build the command with its data out.
-
-        Raises:
-            ValueError: blocks to transfer but no data.
-        """
-        _check_data(self.NAME, self.data, self.transfer_length, self.block_size, True)
-        return Command(cdb=self.to_cdb(), data_out=self.data, timeout=timeout, name=self.NAME)
-
-    @classmethod
-    def for_data(cls, lba: int, data: bytes, block_size: int = BLOCK_SIZE_DATA, *, fua: bool = False) -> Write10:
-        """The command writing ``data`` (whole blocks of ``block_size``) at ``lba``.
-
-        Raises:
-            ValueError: ``data`` is not a whole number of blocks, or a field out of range.
-        """
-        blocks, rest = divmod(len(data), block_size)
-        if rest:
-            raise ValueError(f"{len(data)} bytes is not a whole number of {block_size}-byte blocks")
-        return cls(lba, blocks, bytes(data), block_size, fua=fua)
 
     @classmethod
     def from_cdb(cls, cdb: bytes, *, block_size: int = BLOCK_SIZE_DATA) -> Write10:
@@ -175,27 +215,13 @@ class Write10:
             tsr=bool(cdb[1] & 0x04),
         )
 
-    @classmethod
-    def from_command(cls, command: Command, *, block_size: int = BLOCK_SIZE_DATA) -> Write10:
-        """Parse CDB and data out, as a device receives them.
-
-        Raises:
-            InvalidCdbField: as :meth:`from_cdb`.
-            MalformedData: the data length does not match the transfer length.
-        """
-        head = cls.from_cdb(command.cdb, block_size=block_size)
-        data = _data_from_command(command, cls.OPCODE)
-        if len(data) != head.data_length:
-            raise MalformedData(f"{cls.NAME}: {len(data)} bytes of data, CDB asks for {head.data_length}")
-        return cls(head.lba, head.transfer_length, data, block_size, head.fua, head.dpo, head.tsr)
-
 
 # --------------------------------------------------------------------------- WRITE(12)
 
 
 @register
 @dataclass(frozen=True, slots=True)
-class Write12:
+class Write12(_BlockWrite):
     """WRITE (12), opcode AAh (MMC-6 6.45): as WRITE(10) with a 4-byte transfer length and
     the Streaming bit (byte 10 bit 7) asking for stream recording (no defect management).
 
@@ -223,11 +249,6 @@ class Write12:
         for name in ("fua", "dpo", "streaming"):
             check_bool(name, getattr(self, name))
 
-    @property
-    def data_length(self) -> int:
-        """Bytes the data-out phase carries."""
-        return self.transfer_length * self.block_size
-
     def to_cdb(self) -> bytes:
         """The 12-byte CDB."""
         flags = self.dpo << 4 | self.fua << 3
@@ -237,27 +258,6 @@ class Write12:
             + self.transfer_length.to_bytes(4, "big")
             + bytes((self.streaming << 7, 0))
         )
-
-    def to_command(self, timeout: float = DEFAULT_TIMEOUT) -> Command:
-        """Build the command with its data out.
-
-        Raises:
-            ValueError: blocks to transfer but no data.
-        """
-        _check_data(self.NAME, self.data, self.transfer_length, self.block_size, True)
-        return Command(cdb=self.to_cdb(), data_out=self.data, timeout=timeout, name=self.NAME)
-
-    @classmethod
-    def for_data(cls, lba: int, data: bytes, block_size: int = BLOCK_SIZE_DATA, *, fua: bool = False) -> Write12:
-        """The command writing ``data`` (whole blocks of ``block_size``) at ``lba``.
-
-        Raises:
-            ValueError: ``data`` is not a whole number of blocks, or a field out of range.
-        """
-        blocks, rest = divmod(len(data), block_size)
-        if rest:
-            raise ValueError(f"{len(data)} bytes is not a whole number of {block_size}-byte blocks")
-        return cls(lba, blocks, bytes(data), block_size, fua=fua)
 
     @classmethod
     def from_cdb(cls, cdb: bytes, *, block_size: int = BLOCK_SIZE_DATA) -> Write12:
@@ -278,20 +278,6 @@ class Write12:
             fua=bool(cdb[1] & 0x08),
             streaming=bool(cdb[10] & 0x80),
         )
-
-    @classmethod
-    def from_command(cls, command: Command, *, block_size: int = BLOCK_SIZE_DATA) -> Write12:
-        """Parse CDB and data out.
-
-        Raises:
-            InvalidCdbField: as :meth:`from_cdb`.
-            MalformedData: the data length does not match the transfer length.
-        """
-        head = cls.from_cdb(command.cdb, block_size=block_size)
-        data = _data_from_command(command, cls.OPCODE)
-        if len(data) != head.data_length:
-            raise MalformedData(f"{cls.NAME}: {len(data)} bytes of data, CDB asks for {head.data_length}")
-        return cls(head.lba, head.transfer_length, data, block_size, head.fua, head.dpo, head.streaming)
 
 
 # --------------------------------------------------------------------------- VERIFY(10)
